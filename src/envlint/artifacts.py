@@ -1,0 +1,105 @@
+"""Which files are which artifact, and small readers that need no parser module."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+from envlint.project import Project
+
+_DOC_SUFFIXES = (
+    ".txt", ".md", ".rst", ".j2", ".jinja", ".jinja2", ".tmpl", ".template", ".dockerignore",
+)  # fmt: skip
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """RULES.md "Dockerfiles": by name alone (compose may name others)."""
+    if name.lower().endswith(_DOC_SUFFIXES):
+        return False
+    if name in ("Dockerfile", "dockerfile", "Containerfile"):
+        return True
+    if name.startswith(("Dockerfile.", "Dockerfile-", "Dockerfile_", "Containerfile.")):
+        return True
+    stem, dot, ext = name.rpartition(".")
+    return bool(dot and stem and ext in ("Dockerfile", "dockerfile"))
+
+
+def is_requirements_name(name: str) -> bool:
+    """`requirements*.txt` and pip-tools `requirements*.in` inputs."""
+    return name.startswith("requirements") and name.endswith((".txt", ".in"))
+
+
+def read_head(project: Project, path: str, size: int = 512) -> bytes:
+    full = project.root / path
+    try:
+        if full.is_symlink():
+            return b""
+        with full.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def shebang_interpreter(project: Project, path: str) -> str | None:
+    """The interpreter a script's `#!` line names (`env`'s argument when it is `env`)."""
+    head = read_head(project, path)
+    if not head.startswith(b"#!"):
+        return None
+    line = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+    words = line.split()
+    if not words:
+        return None
+    if words[0].rsplit("/", 1)[-1] == "env":
+        args = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+        return args[0] if (args and "/" in args[0]) or (args and args[0].startswith("~")) else None
+    return words[0]
+
+
+_JSONC_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[\]}])', re.S)
+
+
+def strip_jsonc(text: str) -> str:
+    """JSON with comments and trailing commas (VS Code's settings) as plain JSON."""
+    return _JSONC_TOKENS.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+
+
+def vscode_interpreter_settings(project: Project, path: str) -> Iterator[tuple[str, str, int]]:
+    data = project.read_bytes(path)
+    if data is None:
+        return
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    try:
+        settings = json.loads(strip_jsonc(text))
+    except (ValueError, RecursionError):
+        return
+    if not isinstance(settings, dict):
+        return
+    for key in ("python.defaultInterpreterPath", "python.pythonPath"):
+        value = settings.get(key)
+        if isinstance(value, str):
+            yield key, value, project.line_of(path, f'"{key}"') or 1
+
+
+def repository_venv_paths(project: Project) -> frozenset[str]:
+    """Absolute venv paths that the repository's Dockerfiles or devcontainer create."""
+
+    def collect() -> frozenset[str]:
+        from envlint.dockerinfo import created_venv_paths
+
+        paths = set(created_venv_paths(project))
+        for path in project.visible_files():
+            if path.startswith(".devcontainer/") or path.endswith("devcontainer.json"):
+                data = project.read_bytes(path) or b""
+                text = data.decode("utf-8", "replace")
+                paths.update(m.group(1) for m in _ABS_VENV.finditer(text))
+        return frozenset(paths)
+
+    return project.memo("repository_venv_paths", collect)
+
+
+_ABS_VENV = re.compile(r"(/[\w./-]+?)/bin/(?:python|activate|pip)")
+
+
+def parse_all(project: Project) -> None:
+    """Parse every artifact once, so that EL001 sees every unreadable file."""

@@ -1,0 +1,48 @@
+"""`.gitignore` matching for walks outside git, with git's precedence between files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
+MAX_IGNORE_FILE_BYTES = 1 << 20
+
+
+class IgnoreStack:
+    """The `.gitignore` files of the directories a walk has entered."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._specs: dict[str, GitIgnoreSpec] = {}
+
+    def enter(self, rel_dir: str) -> None:
+        path = self.root / rel_dir / ".gitignore" if rel_dir else self.root / ".gitignore"
+        try:
+            if path.is_symlink() or path.stat().st_size > MAX_IGNORE_FILE_BYTES:
+                return
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return
+        from pathspec import GitIgnoreSpec
+
+        try:
+            self._specs[rel_dir] = GitIgnoreSpec.from_lines(lines)
+        except (ValueError, TypeError):
+            return
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        """Git's verdict: the deepest `.gitignore` with a matching pattern decides."""
+        parts = rel.split("/")
+        for depth in range(len(parts) - 1, -1, -1):
+            base = "/".join(parts[:depth])
+            spec = self._specs.get(base)
+            if spec is None:
+                continue
+            sub = "/".join(parts[depth:]) + ("/" if is_dir else "")
+            result = spec.check_file(sub).include
+            if result is not None:
+                return result
+        return False
