@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from harness import Case, make_repo
 
 from envlint import __version__
 from envlint.cli import main
+from harness import Case, make_repo
 
 VENV = {
     ".venv/pyvenv.cfg": "home = /usr/bin\nversion = 3.12.3\n",

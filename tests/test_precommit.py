@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from harness import GIT_ENV, git
 
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -51,7 +52,9 @@ def _target(tmp_path: Path, config: str | None) -> Path:
     return repo
 
 
-def _commit(repo: Path, env: dict[str, str], files: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def _commit(
+    repo: Path, env: dict[str, str], files: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
     for rel, content in files.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
         (repo / rel).write_text(content)

@@ -12,9 +12,9 @@ from pathlib import Path
 from envlint import __version__
 from envlint.errors import EnvlintError
 from envlint.model import Severity
+from envlint.report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
-FORMATS = ("text", "json", "sarif", "github")
 
 
 def _codes(value: str) -> list[str]:

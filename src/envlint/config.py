@@ -168,6 +168,8 @@ def _options(
     for code, settings in table.items():
         known = declared.get(code)
         if known is None:
+            raise EnvlintError(f"{label}: no rule has code {code!r} (see envlint --list-rules)")
+        if not known:
             with_options = ", ".join(sorted(c for c, o in declared.items() if o)) or "none"
             raise EnvlintError(
                 f"{label}: rule {code!r} takes no options (rules with options: {with_options})"

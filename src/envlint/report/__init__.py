@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from envlint.model import Finding
     from envlint.rules import Rule
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,14 @@ def renderer(name: str) -> Callable[[Sequence[Finding], Meta], str]:
         from envlint.report import json
 
         return json.render
+    if name == "sarif":
+        from envlint.report import sarif
+
+        return sarif.render
+    if name == "github":
+        from envlint.report import github
+
+        return github.render
     from envlint.report import text
 
     return text.render
