@@ -38,6 +38,9 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_MAYBE_MARKER = re.compile(r"/(?:pyvenv\.cfg$|bin/|Scripts/|lib/python|Lib/site|conda-meta/|python\.exe$)")
+
+
 def venv_kind(markers: Iterable[str]) -> str | None:
     """The kind of environment a set of markers proves, or None (RULES.md EL101)."""
     m = set(markers)
@@ -56,7 +59,7 @@ def markers_of(paths: Iterable[str]) -> dict[str, set[str]]:
     """Candidate environment roots and the markers found under each."""
     found: dict[str, set[str]] = {}
     for path in paths:
-        if "/" not in path:
+        if not _MAYBE_MARKER.search(path):
             continue
         for name, pattern in _MARKERS:
             match = pattern.match(path)
