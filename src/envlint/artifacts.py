@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envlint.project import Project
+
+if TYPE_CHECKING:
+    from envlint.parsers.lockfiles import LockFile
+    from envlint.parsers.requirements import IncludeGraph, RequirementsFile
 
 _DOC_SUFFIXES = (
     ".txt", ".md", ".rst", ".j2", ".jinja", ".jinja2", ".tmpl", ".template", ".dockerignore",
@@ -101,5 +106,47 @@ def repository_venv_paths(project: Project) -> frozenset[str]:
 _ABS_VENV = re.compile(r"(/[\w./-]+?)/bin/(?:python|activate|pip)")
 
 
+LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
+
+
+def requirements_paths(project: Project) -> list[str]:
+    return project.files_where(is_requirements_name)
+
+
+def requirements(project: Project, path: str) -> RequirementsFile | None:
+    """A requirements file parsed once, decoded as pip decodes it."""
+    from envlint.parsers.requirements import decode_requirements, parse_requirements
+
+    return project.parse(path, parse_requirements, decoder=decode_requirements)
+
+
+def include_graph(project: Project, path: str) -> IncludeGraph:
+    """The install set `pip install -r path` reads: the file and its -r/-c includes."""
+    from envlint.parsers.requirements import resolve_includes
+
+    def build() -> IncludeGraph:
+        def parsed(target: str) -> RequirementsFile | None:
+            return requirements(project, target) if project.exists(target) else None
+
+        return resolve_includes(path, lambda _t: None, parsed)
+
+    return project.memo(("include_graph", path), build)
+
+
+def lock_paths(project: Project) -> list[str]:
+    return project.files_where(lambda name: name in LOCK_FILE_NAMES)
+
+
+def lockfile(project: Project, path: str) -> LockFile | None:
+    from envlint.parsers.lockfiles import parse_lockfile
+
+    kind = path.rpartition("/")[2]
+    return project.parse(path, lambda text: parse_lockfile(kind, text))
+
+
 def parse_all(project: Project) -> None:
     """Parse every artifact once, so that EL001 sees every unreadable file."""
+    for path in requirements_paths(project):
+        requirements(project, path)
+    for path in lock_paths(project):
+        lockfile(project, path)

@@ -101,7 +101,7 @@ class Project:
         hint: Callable[[str], str] | None = None,
     ) -> T | None:
         """`parser`'s result for `path`, once; failures become EL001 problems."""
-        key = ("parse", path, parser)
+        key = ("parse", path, parser.__module__, parser.__qualname__)
         if key in self._memo:
             return self._memo[key]  # type: ignore[no-any-return]
         result: T | None = None

@@ -420,10 +420,15 @@ class IncludeGraph:
         return tuple(e for e in self.edges if e.status == "cycle")
 
 
-def resolve_includes(start: str, read: Callable[[str], str | None]) -> IncludeGraph:
+def resolve_includes(
+    start: str,
+    read: Callable[[str], str | None],
+    parsed: Callable[[str], RequirementsFile | None] | None = None,
+) -> IncludeGraph:
     """Read `start` and its includes as pip does, depth first, an include where it stands.
 
-    `read(path)` returns a file's decoded text or None when it does not exist. A target is
+    `read(path)` returns a file's decoded text or None when it does not exist; `parsed`,
+    when given, returns the parsed file instead (a caller's cache). A target is
     resolved against the including file's directory (req_file._parse_and_recurse); pip
     refuses a target already on the include chain, so a file included twice through
     different branches is read twice, and a cycle is reported at the line closing it.
@@ -433,8 +438,11 @@ def resolve_includes(start: str, read: Callable[[str], str | None]) -> IncludeGr
 
     def load(path: str) -> RequirementsFile | None:
         if path not in cache:
-            text = read(path)
-            cache[path] = None if text is None else parse_requirements(text)[0]
+            if parsed is not None:
+                cache[path] = parsed(path)
+            else:
+                text = read(path)
+                cache[path] = None if text is None else parse_requirements(text)[0]
         return cache[path]
 
     first = load(start)
