@@ -150,3 +150,9 @@ def parse_all(project: Project) -> None:
         requirements(project, path)
     for path in lock_paths(project):
         lockfile(project, path)
+    from envlint import dockerctx
+
+    for path in dockerctx.dockerfile_paths(project):
+        dockerctx.dockerfile(project, path)
+    for build in dockerctx.builds(project):
+        dockerctx.ignore_file(project, build)

@@ -84,6 +84,15 @@ def rule(
 
 def all_rules() -> dict[str, Rule]:
     """Every registered rule, by code, in code order."""
-    from envlint.rules import core, venv  # noqa: F401
+    from envlint.rules import (  # noqa: F401
+        core,
+        deps,
+        deps_deployed,
+        docker_context,
+        docker_run,
+        docker_venv,
+        pyversion,
+        venv,
+    )
 
     return dict(sorted(REGISTRY.items()))

@@ -1,0 +1,3 @@
+"""Rules family module (being written)."""
+
+from __future__ import annotations
