@@ -73,11 +73,9 @@ def dockerfile(project: Project, path: str) -> Dockerfile | None:
     from envlint.parsers.dockerfile_args import looks_like_compose_yaml
 
     def hint(text: str) -> str:
-        return (
-            "this looks like a compose file, not a Dockerfile"
-            if looks_like_compose_yaml(text)
-            else ""
-        )
+        if not looks_like_compose_yaml(text):
+            return ""
+        return "it holds a compose file (`services:`), not Dockerfile instructions"
 
     return project.parse(path, parse_dockerfile, hint=hint)
 

@@ -108,13 +108,16 @@ class Project:
         data = self.read_bytes(path)
         if data is not None:
             text, errors = decoder(data)
-            if text is not None:
+            if text is not None and not errors:
                 try:
                     result, errors = parser(text)
                 except (ValueError, RecursionError, MemoryError) as exc:
                     result, errors = None, [ParseError(f"cannot be parsed: {exc}")]
             extra = hint(text) if hint and text is not None and errors else ""
-            self.problems.extend(FileProblem(path, e, extra) for e in errors)
+            if extra:  # the file is something else: one finding says so
+                errors, extra = [ParseError(extra, 1)], ""
+            # Like the tools themselves, stop at the first error: the rest may be its echo.
+            self.problems.extend(FileProblem(path, e, extra) for e in errors[:1])
         self._memo[key] = result
         return result
 
