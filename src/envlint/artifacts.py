@@ -90,9 +90,13 @@ def repository_venv_paths(project: Project) -> frozenset[str]:
     """Absolute venv paths that the repository's Dockerfiles or devcontainer create."""
 
     def collect() -> frozenset[str]:
-        from envlint.dockerinfo import created_venv_paths
+        from envlint.dockerctx import dockerfile_paths
 
-        paths = set(created_venv_paths(project))
+        paths: set[str] = set()
+        if dockerfile_paths(project):
+            from envlint.dockerinfo import created_venv_paths
+
+            paths.update(created_venv_paths(project))
         for path in project.visible_files():
             if path.startswith(".devcontainer/") or path.endswith("devcontainer.json"):
                 data = project.read_bytes(path) or b""

@@ -200,7 +200,7 @@ _VENV_HOMES = frozenset({".virtualenvs", "virtualenvs", "envs"})
 VSCODE_KEYS = ("python.defaultInterpreterPath", "python.pythonPath")
 
 
-def local_interpreter(interp: str, created: frozenset[str]) -> bool:
+def local_interpreter(project: Project, interp: str) -> bool:
     """An absolute interpreter path into a home directory, or into a venv not made here."""
     if _HOME.match(interp):
         return True
@@ -210,7 +210,7 @@ def local_interpreter(interp: str, created: frozenset[str]) -> bool:
     root = match.group("root")
     parent, _, name = root.rpartition("/")
     is_venv = bool(_VENV_NAME.match(name)) or parent.rpartition("/")[2] in _VENV_HOMES
-    return is_venv and root not in created
+    return is_venv and root not in artifacts.repository_venv_paths(project)
 
 
 @rule(code="EL104", name="machine-local-interpreter", severity=Severity.WARNING)
@@ -247,18 +247,17 @@ def machine_local_interpreter(project: Project) -> Iterator[Hit]:
     The comparison's "Portability": a virtualenv is bound to the machine and path where it
     was made.
     """
-    created = artifacts.repository_venv_paths(project)
     venv_prefixes = tuple(v + "/" for v in project.files.venvs)
     for path, mode in project.files.tracked.items():
         if mode != "100755" or path.startswith(venv_prefixes) or project.exclude(path):
             continue
         interp = artifacts.shebang_interpreter(project, path)
-        if interp and local_interpreter(interp, created):
+        if interp and local_interpreter(project, interp):
             yield Hit(path, 1, MSG_SHEBANG.format(path=path, interp=interp), HELP_LOCAL_INTERPRETER)
     settings = ".vscode/settings.json"
     if settings in project.files.tracked and not project.exclude(settings):
         for key, value, line in artifacts.vscode_interpreter_settings(project, settings):
-            if local_interpreter(value, created):
+            if local_interpreter(project, value):
                 yield Hit(
                     settings, line, MSG_VSCODE.format(key=key, interp=value), HELP_LOCAL_INTERPRETER
                 )
