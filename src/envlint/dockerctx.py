@@ -153,6 +153,8 @@ def compose_builds(project: Project) -> list[ComposeBuild]:
                 if spec is None or service.extends:
                     continue
                 context = spec.context_dir(directory)
+                if context == ".":
+                    context = ""
                 dockerfile_path = spec.dockerfile_path(directory)
                 if dockerfile_path is not None and spec.dockerfile is None:
                     dockerfile_path = _default_dockerfile(project, dockerfile_path)
