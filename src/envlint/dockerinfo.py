@@ -4,12 +4,13 @@ where a file in the image came from. Facts several rule families share, computed
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from envlint.dockerctx import Build, dockerfile, dockerfile_paths
+from envlint.dockerenv import norm_path, poetry_config, unknown_workdir, workdir_known
 from envlint.dockerstage import StageView, State, Step, stage_views
 from envlint.parsers.dockerfile_args import copy_args
-from envlint.parsers.shell_commands import recognize_cd, recognize_export
+from envlint.parsers.shell_commands import recognize_activation, recognize_cd, recognize_export
 from envlint.parsers.shell_venv import (
     ProjectInstall,
     VenvCreate,
@@ -19,6 +20,7 @@ from envlint.parsers.shell_venv import (
 from envlint.project import Project
 
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
+POETRY_TRUE = frozenset({"1", "true"})
 # `UV_PROJECT_ENVIRONMENT` set to the interpreter's own prefix installs into it: no venv.
 SYSTEM_PREFIXES = frozenset({"/usr", "/usr/local", "/opt/conda", "/"})
 
@@ -46,6 +48,7 @@ class VenvMade:
     tool: str  # venv, virtualenv, uv, uv sync, poetry
     interpreter: str | None  # as the command names it ("python3.11", "3.11"); None: the stage's
     relocatable: bool
+    command: int | None = None  # index of the creating command in the RUN's script
 
     @property
     def line(self) -> int:
@@ -82,12 +85,14 @@ def run_env(step: Step) -> tuple[dict[str, str], list[tuple[int, dict[str, str],
 
 
 def _cd(cwd: str | None, target: str | None, variables: dict[str, str]) -> str | None:
-    if target is None or cwd is None:
+    if target is None:
         return None
     value = State(env=variables).expand(target)
     if value is None or value.startswith("~") or value == "-":
         return None
-    return posixpath.normpath(value if value.startswith("/") else f"{cwd}/{value}")
+    if value.startswith("/"):
+        return norm_path(value)
+    return None if cwd is None else norm_path(f"{cwd}/{value}")
 
 
 def resolve_in(cwd: str | None, variables: dict[str, str], path: str) -> str | None:
@@ -95,8 +100,8 @@ def resolve_in(cwd: str | None, variables: dict[str, str], path: str) -> str | N
     if value is None:
         return None
     if value.startswith("/"):
-        return posixpath.normpath(value)
-    return None if cwd is None else posixpath.normpath(f"{cwd}/{value}")
+        return norm_path(value)
+    return None if cwd is None else norm_path(f"{cwd}/{value}")
 
 
 def venvs_made(view: StageView) -> list[VenvMade]:
@@ -105,19 +110,26 @@ def venvs_made(view: StageView) -> list[VenvMade]:
     for step in view.steps:
         if step.instruction.keyword != "RUN" or step.script is None:
             continue
-        _, per_command = run_env(step)
+        _, per_command = run_env(step if workdir_known(view, step) else unknown_workdir(step))
         commands = {c.index: c for c in step.script.commands}
+        activated: dict[str, str] = {}
         for index, variables, cwd in per_command:
             command = commands[index]
-            inline = dict(command.assignments)
-            env = {**variables, **inline}
-            created = recognize_venv(command)
-            if created is not None:
-                made.extend(_from_venv_command(created, env, cwd, step))
+            env = {**variables, **activated, **dict(command.assignments)}
+            activation = recognize_activation(command)
+            if activation is not None and activation.kind == "venv" and not command.subshell:
+                # `activate` exports VIRTUAL_ENV, which Poetry then installs into.
+                activated["VIRTUAL_ENV"] = activation.target or ""
                 continue
-            install = recognize_project_install(command)
-            if install is not None:
-                made.extend(_from_project_install(view, install, env, cwd, step))
+            created = recognize_venv(command)
+            found: list[VenvMade] = []
+            if created is not None:
+                found = _from_venv_command(view, created, env, cwd, step)
+            else:
+                install = recognize_project_install(command)
+                if install is not None:
+                    found = _from_project_install(view, install, env, cwd, step)
+            made.extend(replace(m, command=index) for m in found)
     return made
 
 
@@ -131,29 +143,49 @@ def _relocatable(env: dict[str, str], has_flag: bool) -> bool:
 
 
 def _from_venv_command(
-    created: VenvCreate, env: dict[str, str], cwd: str | None, step: Step
+    view: StageView, created: VenvCreate, env: dict[str, str], cwd: str | None, step: Step
 ) -> list[VenvMade]:
-    path = resolve_in(cwd, dict(env), created.path)
-    if path is None:
+    if created.tool == "uv" and not created.path_given:
+        path = _uv_venv_default(view, created, env, cwd, step)
+    else:
+        path = resolve_in(cwd, dict(env), created.path)
+    if path is None or path in SYSTEM_PREFIXES:
         return []
     interpreter = created.interpreter
     if created.tool == "uv":
-        if not created.path_given:
-            return []  # inside a project uv uses the project's environment: unknown here
         interpreter = interpreter or env.get("UV_PYTHON")
     relocatable = created.tool == "uv" and _relocatable(env, created.has("--relocatable"))
     return [VenvMade(path, step, created.tool, interpreter, relocatable)]
 
 
+def _uv_venv_default(
+    view: StageView, created: VenvCreate, env: dict[str, str], cwd: str | None, step: Step
+) -> str | None:
+    """`uv venv` without a path: `.venv` in the working directory, except that at a
+    project's root it honours `UV_PROJECT_ENVIRONMENT` (uv PR #6835)."""
+    if cwd is None:
+        return None
+    target = env.get("UV_PROJECT_ENVIRONMENT")
+    if target is None or created.has("--no-project"):
+        return posixpath.join(cwd, ".venv")
+    root = project_root(view, step, cwd)
+    if root is None:
+        return None  # whether cwd is the project root decides between the two
+    return resolve_in(root, dict(env), target) if root == cwd else posixpath.join(cwd, ".venv")
+
+
 def _from_project_install(
     view: StageView, install: ProjectInstall, env: dict[str, str], cwd: str | None, step: Step
 ) -> list[VenvMade]:
+    for option in ("--directory", "--project"):  # uv and poetry: where the project is found
+        for value in install.values(option):
+            cwd = resolve_in(cwd, dict(env), value)
     if install.tool == "uv" and install.subcommand == "sync":
         root = project_root(view, step, cwd)
         target = env.get("UV_PROJECT_ENVIRONMENT")
         if target is not None:
-            base = root if root is not None else cwd
-            path = resolve_in(base, dict(env), target)
+            # A relative value is resolved against the project root, which must be known.
+            path = resolve_in(root, dict(env), target)
         else:
             path = None if root is None else posixpath.join(root, ".venv")
         if path is None or path in SYSTEM_PREFIXES or install.has("--active"):
@@ -162,9 +194,15 @@ def _from_project_install(
         relocatable = _relocatable(env, False)
         return [VenvMade(path, step, "uv sync", interpreter, relocatable)]
     if install.tool == "poetry" and install.subcommand in ("install", "sync"):
-        if env.get("POETRY_VIRTUALENVS_CREATE", "").lower() in ("false", "0"):
-            return []
-        if env.get("POETRY_VIRTUALENVS_IN_PROJECT", "").lower() not in TRUE_VALUES:
+        if "VIRTUAL_ENV" in env:
+            return []  # Poetry installs into the active environment
+        config = poetry_config(view, step, install.index)
+        create = env.get("POETRY_VIRTUALENVS_CREATE", config.get("virtualenvs.create", "true"))
+        in_project = env.get(
+            "POETRY_VIRTUALENVS_IN_PROJECT", config.get("virtualenvs.in-project", "")
+        )
+        # Poetry's `boolean_normalizer`: only "true" and "1" are true.
+        if create.lower() not in POETRY_TRUE or in_project.lower() not in POETRY_TRUE:
             return []
         root = project_root(view, step, cwd)
         return [] if root is None else [VenvMade(posixpath.join(root, ".venv"), step,
@@ -196,7 +234,8 @@ def pyproject_dirs(view: StageView, until: Step) -> set[str]:
             if instr.keyword in ("COPY", "ADD"):
                 args = copy_args(instr)
                 if args is not None and args.from_ is None:
-                    dest = step.before.resolve(args.dest)
+                    known = workdir_known(current, step) or args.dest.startswith("/")
+                    dest = norm_path(step.before.resolve(args.dest)) if known else None
                     for source in args.sources:
                         name = posixpath.basename(source.path.rstrip("/"))
                         if dest is None:
@@ -212,7 +251,7 @@ def pyproject_dirs(view: StageView, until: Step) -> set[str]:
                         elif source.path in (".", "./", "/") or name in ("*",):
                             found.add(dest)
             if step is until:
-                found |= _bind_mounted(step)
+                found |= _bind_mounted(view, step)
                 return found
     return found
 
@@ -226,17 +265,19 @@ def mount_fields(mount: str) -> dict[str, str]:
     return fields
 
 
-def _bind_mounted(step: Step) -> set[str]:
+def _bind_mounted(view: StageView, step: Step) -> set[str]:
     dirs: set[str] = set()
     for mount in step.instruction.flag_values("mount"):
         fields = mount_fields(mount)
-        if fields.get("type") != "bind":
+        # Dockerfile reference: `type` defaults to bind; `from` mounts another stage or image.
+        if fields.get("type", "bind") != "bind" or "from" in fields:
             continue
         target = fields.get("target") or fields.get("dst") or fields.get("destination")
         source = fields.get("source") or fields.get("src") or ""
         if not target:
             continue
-        resolved = step.before.resolve(target)
+        known = workdir_known(view, step) or target.startswith("/")
+        resolved = norm_path(step.before.resolve(target)) if known else None
         if resolved is None:
             continue
         if posixpath.basename(target) == "pyproject.toml":

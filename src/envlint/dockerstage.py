@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 INHERITED = {"PATH": "$PATH"}
 
 
+def absolute(path: str) -> str:
+    """A normalised absolute path (`posixpath.normpath` keeps a leading `//`)."""
+    normal = posixpath.normpath(path)
+    return "/" + normal.lstrip("/") if normal.startswith("//") else normal
+
+
 @dataclass(frozen=True)
 class State:
     """What is in effect before an instruction runs."""
@@ -48,8 +54,8 @@ class State:
         if value is None:
             return None
         if value.startswith("/"):
-            return posixpath.normpath(value)
-        return None if self.workdir is None else posixpath.normpath(f"{self.workdir}/{value}")
+            return absolute(value)
+        return None if self.workdir is None else absolute(f"{self.workdir}/{value}")
 
 
 @dataclass(frozen=True)
