@@ -40,8 +40,8 @@ def unparsable_file(project: Project) -> Iterator[Hit]:
     Dockerfile; a `.python-version` naming `system` or a pyenv environment).
 
     ## Derived from
-    The comparison's "Dependency management": an environment is only as reproducible as the
-    files that declare it are readable.
+    The comparison's "Use Cases": reproducible environments; an environment is only as
+    reproducible as the files that declare it are readable.
     """
     artifacts.parse_all(project)
     seen: set[tuple[str, int | None, str]] = set()

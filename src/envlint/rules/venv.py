@@ -73,8 +73,9 @@ def venv_committed(project: Project) -> Iterator[Hit]:
     data and not reported; `exclude` other paths in `[tool.envlint]`.
 
     ## Derived from
-    The comparison's "Isolation": a virtualenv isolates packages, not the machine, so it
-    cannot travel the way an image does.
+    The comparison's "Purpose and Functionality": Docker encapsulates an entire
+    environment, while a virtualenv only isolates one interpreter's packages on one machine,
+    so a venv cannot travel the way an image does.
     """
     for venv in project.files.venvs.values():
         if venv.state != TRACKED or in_test_data(venv.path) or project.exclude(venv.path):
@@ -111,7 +112,8 @@ def venv_not_ignored(project: Project) -> Iterator[Hit]:
     Git repositories only; outside git (or with `--no-git`) the rule is silent.
 
     ## Derived from
-    The comparison's "Isolation": an environment is a local artefact of one machine.
+    The comparison's "Purpose and Functionality": a virtualenv is an isolated environment
+    on one machine, a local artefact rather than a shareable one.
     """
     if not project.files.is_git:
         return
@@ -160,8 +162,8 @@ def build_artifacts_committed(project: Project) -> Iterator[Hit]:
     nor are `site-packages` trees and loose `.pyc` files under test-data directories.
 
     ## Derived from
-    The comparison's "Dependency management": what a build produces is derived, never
-    declared.
+    The comparison's "Use Cases": virtualenvs are for reproducible environments, and only
+    declared inputs are reproducible; what a build produces is derived, never declared.
     """
     venv_prefixes = tuple(v + "/" for v in project.files.venvs)
     tracked = [p for p in project.files.tracked if not p.startswith(venv_prefixes)]
@@ -244,8 +246,8 @@ def machine_local_interpreter(project: Project) -> Iterator[Hit]:
     `/opt/venv/bin/python`) are allowed.
 
     ## Derived from
-    The comparison's "Portability": a virtualenv is bound to the machine and path where it
-    was made.
+    The comparison's closing paragraph credits Docker with portability; a virtualenv has
+    none: it is bound to the machine and path where it was made.
     """
     venv_prefixes = tuple(v + "/" for v in project.files.venvs)
     for path, mode in project.files.tracked.items():
