@@ -35,6 +35,14 @@ def is_requirements_name(name: str) -> bool:
     return name.startswith("requirements") and name.endswith((".txt", ".in"))
 
 
+def is_requirements_path(path: str) -> bool:
+    """By name, or a `.txt`/`.in` file in a `requirements/` directory (`requirements/dev.txt`)."""
+    directory, _, name = path.rpartition("/")
+    if is_requirements_name(name):
+        return True
+    return directory.rpartition("/")[2] == "requirements" and name.endswith((".txt", ".in"))
+
+
 def read_head(project: Project, path: str, size: int = 512) -> bytes:
     full = project.root / path
     try:
@@ -114,7 +122,7 @@ LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
 
 
 def requirements_paths(project: Project) -> list[str]:
-    return project.files_where(is_requirements_name)
+    return [p for p in project.visible_files() if is_requirements_path(p)]
 
 
 def requirements(project: Project, path: str) -> RequirementsFile | None:
