@@ -71,9 +71,6 @@ def apply_command_line(
 
 
 def run_date(environ: Mapping[str, str]) -> date:
-    import datetime
+    from envlint.eol import run_date as eol_run_date
 
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-    return date.today()
+    return eol_run_date(environ)
