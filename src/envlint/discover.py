@@ -38,7 +38,9 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-_MAYBE_MARKER = re.compile(r"/(?:pyvenv\.cfg$|bin/|Scripts/|lib/python|Lib/site|conda-meta/|python\.exe$)")
+_MAYBE_MARKER = re.compile(
+    r"/(?:pyvenv\.cfg$|bin/|Scripts/|lib/python|Lib/site|conda-meta/|python\.exe$)"
+)
 
 
 def venv_kind(markers: Iterable[str]) -> str | None:
