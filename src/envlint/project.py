@@ -58,7 +58,9 @@ class Project:
     def visible_files(self) -> list[str]:
         """Tracked and untracked-not-ignored files outside environments and `exclude`."""
         if self._visible is None:
-            self._visible = [p for p in self.files.visible() if not self.exclude(p)]
+            self._visible = [
+                p for p in self.files.visible() if not self.exclude(p) and not is_template(p)
+            ]
         return self._visible
 
     def files_where(self, predicate: Callable[[str], bool]) -> list[str]:
@@ -140,6 +142,12 @@ class Project:
             if needle in line:
                 return number
         return None
+
+
+def is_template(path: str) -> bool:
+    """Under a cookiecutter/copier template directory (`{{cookiecutter.project_slug}}/`):
+    its files are Jinja sources, not the files they will render to."""
+    return "{{" in path and "}}" in path
 
 
 def _inside(root: Path, path: Path) -> bool:
