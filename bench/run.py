@@ -95,7 +95,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         base = median_ms([sys.executable, "-I", "-c", "pass"], Path(tmp), args.runs)
         print(f"python -I -c pass: {base:.1f} ms")
-        print(f"{'files':>8} {'envlint':>10} {'git ls-files':>13} {'envlint/git':>12} {'envlint/python':>15}")
+        header = ("files", "envlint", "git ls-files", "envlint/git", "envlint/python")
+        print("{:>8} {:>10} {:>13} {:>12} {:>15}".format(*header))
         for size in (int(s) for s in args.sizes.split(",")):
             repo = Path(tmp) / f"repo{size}"
             make_repo(repo, size)
