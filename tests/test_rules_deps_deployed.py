@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
 
-from envlint import deployed
+from envlint import drift
 from envlint.discover import build_index
 from envlint.model import Finding
 from envlint.parsers.requirements import parse_requirements
@@ -369,8 +369,8 @@ def test_el306_messages(lint_files: Lint) -> None:
     assert len(found) == 2
 
 
-def dep(marker: str | None, conditional: bool = False) -> deployed.Dep:
-    return deployed.Dep("x", "x", SpecifierSet(), Marker(marker) if marker else None, 1, "main",
+def dep(marker: str | None, conditional: bool = False) -> drift.Dep:
+    return drift.Dep("x", "x", SpecifierSet(), Marker(marker) if marker else None, 1, "main",
                         conditional)  # fmt: skip
 
 
@@ -390,11 +390,11 @@ def dep(marker: str | None, conditional: bool = False) -> deployed.Dep:
     ],
 )
 def test_marker_holds(marker: str | None, python: str | None, expected: bool | None) -> None:
-    assert deployed.marker_holds(dep(marker), python) is expected
+    assert drift.marker_holds(dep(marker), python) is expected
 
 
 def test_marker_holds_conditional() -> None:
-    assert deployed.marker_holds(dep(None, conditional=True), "3.11") is None
+    assert drift.marker_holds(dep(None, conditional=True), "3.11") is None
 
 
 def project_of(tmp_path: Path, files: dict[str, str]) -> Project:
@@ -439,7 +439,7 @@ def test_compiled_from(
     project = project_of(tmp_path, {"pyproject.toml": PROJECT, path: text})
     generator = parse_requirements(text)[0].generator
     assert generator is not None
-    found = deployed.compiled_from(project, path, generator)
+    found = drift.compiled_from(project, path, generator)
     if expected is None:
         assert found is None
     else:

@@ -6,14 +6,13 @@ from collections.abc import Callable
 
 import pytest
 
+from envlint.dockercopy import go_glob, misspelt
 from envlint.rules import DOC_SECTIONS, all_rules
 from envlint.rules.docker_context import (
     MSG_HOST_VENV,
     MSG_LATEST,
     MSG_NO_TAG,
     MSG_SOURCE_EXCLUDED,
-    _go_glob,
-    _misspelt,
 )
 
 Check = Callable[..., None]
@@ -410,14 +409,14 @@ GO_BAD = ["[]a]", "[-]", "[x-]", "[a-b-c]", "[", "[^", "[^bc", "a[", "a\\"]
 
 @pytest.mark.parametrize(("pattern", "name", "expected"), GO_MATCH)
 def test_go_glob(pattern: str, name: str, expected: bool) -> None:
-    regex = _go_glob(pattern)
+    regex = go_glob(pattern)
     assert regex is not None
     assert bool(regex.fullmatch(name)) is expected
 
 
 @pytest.mark.parametrize("pattern", GO_BAD)
 def test_go_glob_bad_pattern(pattern: str) -> None:
-    assert _go_glob(pattern) is None
+    assert go_glob(pattern) is None
 
 
 @pytest.mark.parametrize(
@@ -437,7 +436,7 @@ def test_go_glob_bad_pattern(pattern: str) -> None:
     ],
 )
 def test_misspelt_ignore_names(name: str, expected: bool) -> None:
-    assert _misspelt(name) is expected
+    assert misspelt(name) is expected
 
 
 @pytest.mark.parametrize("code", ["EL201", "EL203", "EL204", "EL205", "EL210"])

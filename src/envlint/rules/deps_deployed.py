@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
-from envlint import artifacts, deployed, deps
+from envlint import artifacts, deployed, deps, drift
 from envlint.model import Severity
 from envlint.project import Project
 from envlint.rules import Hit, rule
@@ -212,7 +212,7 @@ def dependency_drift(project: Project) -> Iterator[Hit]:
         if parsed is None:
             continue
         if generator is not None:
-            compiled = deployed.compiled_from(project, path, generator)
+            compiled = drift.compiled_from(project, path, generator)
             if compiled is not None:
                 yield from _compiled_drift(project, path, parsed, generator, compiled)
         if path == "requirements.txt" and not _names_pyproject(generator):
@@ -227,7 +227,7 @@ def _compiled_drift(
     path: str,
     parsed: RequirementsFile,
     generator: Generator,
-    compiled: deployed.Compiled,
+    compiled: drift.Compiled,
 ) -> Iterator[Hit]:
     from envlint.parsers.requirements import PathRequirement
 
@@ -240,13 +240,13 @@ def _compiled_drift(
     for manifest in compiled.manifests:
         wanted = [
             d
-            for d in deployed.manifest_deps(project, manifest)
-            if (d.section in deployed.MAIN_SECTIONS and compiled.main)
+            for d in drift.manifest_deps(project, manifest)
+            if (d.section in drift.MAIN_SECTIONS and compiled.main)
             or (d.section.startswith("extra:") and compiled.wants(d.section[6:]))
         ]
         wanted = [d for d in wanted if d.name not in compiled.omitted]
         for dep in wanted if not only_project else ():
-            if dep.name in present or deployed.marker_holds(dep, compiled.python) is not True:
+            if dep.name in present or drift.marker_holds(dep, compiled.python) is not True:
                 continue
             message = MSG_NOT_COMPILED.format(
                 dep=dep.text, file=path, tool=generator.tool, manifest=manifest
@@ -270,8 +270,8 @@ def _root_pins(project: Project, parsed: RequirementsFile) -> Iterator[Hit]:
     manifest = "pyproject.toml"
     if not project.exists(manifest):
         return
-    deps_ = deployed.manifest_deps(project, manifest)
-    main = [d for d in deps_ if d.section in deployed.MAIN_SECTIONS]
+    deps_ = drift.manifest_deps(project, manifest)
+    main = [d for d in deps_ if d.section in drift.MAIN_SECTIONS]
     yield from _pins_outside("requirements.txt", parsed, manifest, main, None)
 
 
@@ -279,17 +279,17 @@ def _pins_outside(
     path: str,
     parsed: RequirementsFile,
     manifest: str,
-    wanted: list[deployed.Dep],
+    wanted: list[drift.Dep],
     python: str | None,
 ) -> Iterator[Hit]:
     """`==` pins outside every specifier the manifest gives the name. A name with a
     dependency whose marker is unknown or false is skipped (the pin may come from
     elsewhere); so is one with a pin inside (forked pins, one per marker)."""
-    by_name: dict[str, list[deployed.Dep]] = {}
+    by_name: dict[str, list[drift.Dep]] = {}
     for dep in wanted:
         by_name.setdefault(dep.name, []).append(dep)
     for name, group in sorted(by_name.items()):
-        if any(d.specifier is None or deployed.marker_holds(d, python) is not True for d in group):
+        if any(d.specifier is None or drift.marker_holds(d, python) is not True for d in group):
             continue
         pins = [(r, v) for r in parsed.requirements if r.canonical_name == name and (v := _pin(r))]
         outside = [(r, v) for r, v in pins if not any(_contains(d, v) for d in group)]
@@ -315,7 +315,7 @@ def _pin(requirement: NamedRequirement) -> str | None:
     return specs[0].version
 
 
-def _contains(dep: deployed.Dep, version: str) -> bool:
+def _contains(dep: drift.Dep, version: str) -> bool:
     assert dep.specifier is not None
     try:
         return dep.specifier.contains(version, prereleases=True)
@@ -332,16 +332,16 @@ def _lock_drift(project: Project, lock: str) -> Iterator[Hit]:
     python = locked.pipfile_python_full_version or locked.pipfile_python_version
     groups = {canonicalize_name(g) for g in locked.groups}
     for path in [manifest, *_workspace_members(project, lock, set(locked.members))]:
-        for dep in deployed.manifest_deps(project, path):
+        for dep in drift.manifest_deps(project, path):
             section, _, group = dep.section.partition(":")
             if kind == "pdm.lock" and section != "main" and group not in groups:
                 continue  # PDM locks the groups its metadata lists
-            if not deployed.locked_by(kind, section) or dep.name in locked.members:
+            if not drift.locked_by(kind, section) or dep.name in locked.members:
                 continue
-            if deployed.marker_holds(dep, python) is not True:
+            if drift.marker_holds(dep, python) is not True:
                 continue
             if kind == "Pipfile.lock":
-                section_lock = locked.in_group(deployed.PIPFILE_LOCK[section])
+                section_lock = locked.in_group(drift.PIPFILE_LOCK[section])
                 found = any(p.name == dep.name for p in section_lock)
             else:
                 found = locked.has(dep.name)
@@ -368,7 +368,7 @@ def _workspace_members(project: Project, lock: str, members: set[str]) -> Iterat
             yield path
 
 
-def _at_dependency(manifest: str, dep: deployed.Dep, other: str, message: str, help_: str) -> Hit:
+def _at_dependency(manifest: str, dep: drift.Dep, other: str, message: str, help_: str) -> Hit:
     """At the dependency's line; at the other file as a whole when the line is unknown."""
     if dep.line is None:
         return Hit(other, None, message, help_)
