@@ -240,7 +240,9 @@ def duplicate_requirement(project: Project) -> Iterator[Hit]:
 
     ## Configuration
     Compiled files (a pip-compile or `uv pip compile` header, or `# via` annotations) are
-    skipped: layered lock files re-pin shared dependencies on purpose. `-c` includes,
+    skipped: layered lock files re-pin shared dependencies on purpose. Two sibling files
+    that a third includes (`lint.in` and `test.in` under `dev.in`) may share a name: each is
+    an install set of its own. `-c` includes,
     different extras (`fastapi` and `fastapi[standard]`) and different markers are not
     duplicates.
 
@@ -250,12 +252,38 @@ def duplicate_requirement(project: Project) -> Iterator[Hit]:
     """
     hits: dict[tuple[str, int], Hit] = {}
     for path in _requirements_universe(project):
-        chain = deps.declared(deps.requirement_chain(project, path), skip_compiled=True)
-        for this, other in _pairs(project, chain, _by_extras, deps.provably_compatible):
+        graph = deps.requirement_chain(project, path)
+        chain = deps.declared(graph, skip_compiled=True)
+        linked = _lineage(graph)
+        for this, other in _pairs(project, chain, _by_extras, deps.provably_compatible, linked):
             message = MSG_DUPLICATE.format(this=this.text, other=other.text, where=other.where)
             hit = Hit(this.path, this.line, message, HELP_DUPLICATE, this.column)
             hits.setdefault((hit.path, hit.line or 0), hit)
     yield from hits.values()
+
+
+def _lineage(graph: IncludeGraph) -> Callable[[str, str], bool]:
+    """Whether two files are one, or one includes the other (directly or through others).
+
+    Sibling files that a common parent includes (`lint.in` and `test.in` under `dev.in`)
+    are each an install set of their own: a name they share is deliberate, not a repeat."""
+    below: dict[str, set[str]] = {}
+    for edge in graph.edges:
+        if edge.status == "ok" and edge.path is not None and not edge.constraint:
+            below.setdefault(edge.source, set()).add(edge.path)
+
+    def reaches(start: str, goal: str) -> bool:
+        todo, seen = [start], {start}
+        while todo:
+            for child in below.get(todo.pop(), ()):
+                if child == goal:
+                    return True
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return False
+
+    return lambda a, b: a == b or reaches(a, b) or reaches(b, a)
 
 
 def _requirements_universe(project: Project) -> list[str]:
@@ -312,14 +340,22 @@ def _pairs(
     items: Iterable[Declared],
     key: Callable[[Declared], Hashable],
     related: Callable[[SpecifierSet, SpecifierSet], bool],
+    linked: Callable[[str, str], bool] = lambda _a, _b: True,
 ) -> Iterator[tuple[Declared, Declared]]:
-    """(later, earlier) for each reportable item and the first earlier item of the same key
-    whose specifier is `related` to its own."""
+    """(later, earlier) for each reportable item and the first earlier item of the same key,
+    in a `linked` file, whose specifier is `related` to its own."""
     seen: dict[Hashable, list[Declared]] = {}
     for item in items:
         earlier = seen.setdefault(key(item), [])
         if deps.reportable(project, item.path):
-            other = next((o for o in earlier if related(o.specifier, item.specifier)), None)
+            other = next(
+                (
+                    o
+                    for o in earlier
+                    if linked(o.path, item.path) and related(o.specifier, item.specifier)
+                ),
+                None,
+            )
             if other is not None:
                 yield item, other
         earlier.append(item)
