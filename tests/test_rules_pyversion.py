@@ -252,15 +252,18 @@ def test_supported(today: date, expected: str) -> None:
 @pytest.mark.parametrize(
     ("specifier", "expected"),
     [
-        pytest.param(">=3.8,<3.10", [(3, 8), (3, 9)], id="closed range"),
-        pytest.param("~=3.9.1", [(3, 9)], id="compatible release"),
-        pytest.param("<3.1", [(2, 7), (3, 0)], id="upper bound"),
-        pytest.param(">=3.29", [(3, 29), (3, 30)], id="open-ended"),
+        pytest.param(">=3.8,<3.10", (3, 9), id="closed range, all ended"),
+        pytest.param("~=3.9.1", (3, 9), id="compatible release"),
+        pytest.param("<3.1", (3, 0), id="upper bound"),
+        pytest.param(">=3.9", None, id="open-ended admits supported minors"),
+        pytest.param(">=3.8,<3.12", None, id="admits 3.11, supported"),
+        pytest.param("==4.*", None, id="admits no checked minor"),
         pytest.param("===3.9", None, id="unsure"),
     ],
 )
-def test_admitted(specifier: str, expected: list[tuple[int, int]] | None) -> None:
-    assert rules._admitted(SpecifierSet(specifier)) == expected
+def test_newest_if_all_ended(specifier: str, expected: tuple[int, int] | None) -> None:
+    today = date(2026, 11, 28)
+    assert rules._newest_if_all_ended(SpecifierSet(specifier), today) == expected
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,18 @@ def gitignore_matcher(patterns: Sequence[str]) -> Callable[[str], bool]:
     from pathspec import GitIgnoreSpec
 
     spec = GitIgnoreSpec.from_lines(patterns)
+    directories: dict[str, bool] = {}
+
+    def directory_matches(directory: str) -> bool:
+        if directory not in directories:
+            parent = directory.rpartition("/")[0]
+            directories[directory] = (bool(parent) and directory_matches(parent)) or bool(
+                spec.match_file(directory + "/")
+            )
+        return directories[directory]
 
     def matches(path: str) -> bool:
-        parts = path.split("/")
-        for i in range(1, len(parts)):
-            if spec.match_file("/".join(parts[:i]) + "/"):
-                return True
-        return spec.match_file(path)
+        parent = path.rpartition("/")[0]
+        return (bool(parent) and directory_matches(parent)) or bool(spec.match_file(path))
 
     return matches

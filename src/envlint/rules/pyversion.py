@@ -165,27 +165,31 @@ def python_end_of_life(project: Project) -> Iterator[Hit]:
             message = MSG_EOL.format(this=item.describe, minor=minor, ended=ended)
             yield Hit(item.path, item.line, message, HELP_EOL.format(supported=supported))
     for item in requires_pythons(project):
-        admitted = _admitted(item.specifier)
-        if admitted and all(is_end_of_life(m, today) for m in admitted):
-            minor, ended = _minor(admitted[-1]), _ended(admitted[-1])
+        newest = _newest_if_all_ended(item.specifier, today)
+        if newest is not None:
+            minor, ended = _minor(newest), _ended(newest)
             message = MSG_EOL_RANGE.format(this=item.describe, minor=minor, ended=ended)
             yield Hit(item.path, item.line, message, HELP_EOL_RANGE.format(supported=supported))
 
 
-def _admitted(specifier: SpecifierSet) -> list[tuple[int, int]] | None:
-    """The checked minors some version of which the specifier admits; None when unsure."""
+def _newest_if_all_ended(specifier: SpecifierSet, today: date) -> tuple[int, int] | None:
+    """The newest checked minor the specifier admits when every minor it admits is past
+    its end of life; None when one is supported, none is admitted, or it is unsure.
+    Newest first: a supported minor (the usual case) settles it at once."""
     from packaging.specifiers import SpecifierSet
 
     from envlint.parsers.pythonversion import specifiers_intersect
 
-    admitted: list[tuple[int, int]] = []
-    for minor in CHECKED_MINORS:
+    newest: tuple[int, int] | None = None
+    for minor in sorted(CHECKED_MINORS, reverse=True):
         overlap = specifiers_intersect(specifier, SpecifierSet(f"=={_minor(minor)}.*"))
         if overlap is None:
             return None
         if overlap:
-            admitted.append(minor)
-    return admitted
+            if not is_end_of_life(minor, today):
+                return None
+            newest = newest or minor
+    return newest
 
 
 def _minor(minor: tuple[int, int]) -> str:
