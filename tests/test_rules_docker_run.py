@@ -162,7 +162,7 @@ def test_el202_catches(assert_finds: Check, lines: tuple[str, ...]) -> None:
             id="venv on PATH later in the stage",
         ),
         pytest.param(
-            (PY, "ENV PATH=/v/bin:$PATH", "FROM 0", "RUN . /v/bin/activate"),
+            (PY + " AS base", "ENV PATH=/v/bin:$PATH", "FROM base", "RUN . /v/bin/activate"),
             id="PATH set in the parent stage",
         ),
         pytest.param(

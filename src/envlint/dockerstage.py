@@ -121,7 +121,7 @@ def _parent(
 ) -> StageView | None:
     if stage.image is None or stage.image.lower() in named:
         return None
-    earlier = dockerfile.stage(stage.image, before=stage.index)
+    earlier = dockerfile.base_stage(stage.image, before=stage.index)
     return views[earlier.index] if earlier is not None else None
 
 

@@ -120,6 +120,8 @@ class Project:
                 errors, extra = [ParseError(extra, 1)], ""
             # Like the tools themselves, stop at the first error: the rest may be its echo.
             self.problems.extend(FileProblem(path, e, extra) for e in errors[:1])
+            if errors:  # the tool would refuse the file: rules that need it skip it
+                result = None
         self._memo[key] = result
         return result
 

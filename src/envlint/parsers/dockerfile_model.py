@@ -100,8 +100,17 @@ class Dockerfile:
     def syntax(self) -> str | None:
         return dict(self.directives).get("syntax")
 
+    def base_stage(self, ref: str, before: int) -> Stage | None:
+        """The earlier stage a FROM names. BuildKit looks FROM up by exact name among the
+        lower-cased stage names, never by index (`FROM 0` is an image; `FROM Build` is an
+        invalid image reference, not the stage `build`): dockerfile2llb `addState`."""
+        for st in reversed(self.stages[: max(0, min(before, len(self.stages)))]):
+            if st.name is not None and st.name == ref:
+                return st
+        return None
+
     def stage(self, ref: str, before: int | None = None) -> Stage | None:
-        """The stage a FROM or `COPY --from` names: a stage name (any case) or an index.
+        """The stage a `COPY --from` names: a stage name (any case) or an index.
 
         With `before`, only stages earlier than that index count (a reference can only
         point backwards).

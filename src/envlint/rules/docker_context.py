@@ -309,7 +309,7 @@ def base_image_not_pinned(project: Project) -> Iterator[Hit]:
             continue
         for stage in parsed.stages:
             image = stage.image
-            if image is None or parsed.stage(image, before=stage.index) is not None:
+            if image is None or parsed.base_stage(image, before=stage.index) is not None:
                 continue  # an unresolved variable, or an earlier stage
             ref = parse_image_ref(image)
             if ref is None or ref.is_scratch or ref.digest is not None:
