@@ -94,6 +94,17 @@ def vscode_interpreter_settings(project: Project, path: str) -> Iterator[tuple[s
             yield key, value, project.line_of(path, f'"{key}"') or 1
 
 
+def has_dockerfiles(project: Project) -> bool:
+    """Whether a Dockerfile may be built: one found by name, or one a compose `build` names
+    (it may lie outside what is linted). Without one, the Docker rules have nothing to read,
+    and return before importing the Dockerfile and shell parsers."""
+    from envlint import dockerctx
+
+    if dockerctx.dockerfile_paths(project):
+        return True
+    return any(cb.dockerfile is not None for cb in dockerctx.compose_builds(project))
+
+
 def repository_venv_paths(project: Project) -> frozenset[str]:
     """Absolute venv paths that the repository's Dockerfiles or devcontainer create."""
 

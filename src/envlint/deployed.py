@@ -12,13 +12,14 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from envlint import artifacts, dockerctx
-from envlint.dockerctx import Build
-from envlint.dockerinfo import build_views, mount_fields, resolve_in, run_env
-from envlint.dockerstage import StageView, Step
-from envlint.parsers.dockerfile_args import copy_args
-from envlint.parsers.shell_pip import PipInstall, recognize_pip
+
+if TYPE_CHECKING:
+    from envlint.dockerctx import Build
+    from envlint.dockerstage import StageView, Step
+    from envlint.parsers.shell_pip import PipInstall
 from envlint.project import Project
 
 ROOT_DEPLOY_FILES = ("Procfile", "runtime.txt", "app.yaml")
@@ -106,6 +107,8 @@ def _docker_installs(project: Project) -> Iterator[Install]:
     for build in dockerctx.builds(project):
         if ".devcontainer" in build.dockerfile.split("/"):
             continue  # a development environment, not a deployed application
+        from envlint.dockerinfo import build_views
+
         for view in build_views(project, build):
             for step in view.steps:
                 if step.instruction.keyword == "RUN" and step.script is not None:
@@ -113,6 +116,9 @@ def _docker_installs(project: Project) -> Iterator[Install]:
 
 
 def _run_installs(project: Project, build: Build, view: StageView, step: Step) -> Iterator[Install]:
+    from envlint.dockerinfo import resolve_in, run_env
+    from envlint.parsers.shell_pip import recognize_pip
+
     assert step.script is not None
     commands = {c.index: c for c in step.script.commands}
     entries: list[_Entry] | None = None
@@ -182,6 +188,8 @@ def _locate(
     project: Project, entries: Sequence[_Entry], cwd: str | None, env: dict[str, str], name: str
 ) -> str | None:
     """The repository file at image path `name` (relative to `cwd`); None when unknown."""
+    from envlint.dockerinfo import resolve_in
+
     if "://" in name:
         return None
     target = _slash(resolve_in(cwd, dict(env), name))
@@ -207,6 +215,8 @@ def _slash(path: str | None) -> str | None:
 
 def _mounts(project: Project, build: Build, step: Step) -> list[_Entry]:
     """Bind mounts of the RUN: they cover what the image holds at their target."""
+    from envlint.dockerinfo import mount_fields
+
     out: list[_Entry] = []
     for mount in step.instruction.flag_values("mount"):
         fields = mount_fields(mount)
@@ -242,6 +252,8 @@ def _copies(project: Project, build: Build, view: StageView, until: Step) -> lis
 
 
 def _copy_entries(project: Project, build: Build, step: Step) -> list[_Entry]:
+    from envlint.parsers.dockerfile_args import copy_args
+
     args = copy_args(step.instruction)
     if args is None:
         return []

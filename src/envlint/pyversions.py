@@ -177,6 +177,8 @@ class Image:
 
 def images(project: Project) -> list[Image]:
     """Each build's final-stage base-image Python, when its tag names one."""
+    if not artifacts.has_dockerfiles(project):
+        return []
     from packaging.specifiers import SpecifierSet
 
     from envlint.dockerctx import builds, compose_builds

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from envlint import artifacts, deps
+from envlint import artifacts
 from envlint.model import Severity
 from envlint.project import Project
 from envlint.rules import Hit, rule
@@ -89,9 +89,13 @@ def invalid_requirement(project: Project) -> Iterator[Hit]:
     The comparison's "Use Cases": a virtualenv is to "create isolated and reproducible
     Python environments", which holds only when its declared requirements install.
     """
-    from envlint.parsers.requirements import InvalidLine
+    if not artifacts.requirements_paths(project) and not project.files_where(_is_pyproject):
+        return
+    from envlint import deps
 
     for path in _requirements_universe(project):
+        from envlint.parsers.requirements import InvalidLine  # not for pyproject.toml alone
+
         parsed = artifacts.requirements(project, path)
         for entry in parsed.entries if parsed else ():
             if isinstance(entry, InvalidLine):
@@ -138,6 +142,10 @@ def broken_requirements_include(project: Project) -> Iterator[Hit]:
     The comparison's "Use Cases": a reproducible environment is built from declared inputs,
     so every input a requirements file names must exist where pip looks for it.
     """
+    if not artifacts.requirements_paths(project):
+        return
+    from envlint import deps
+
     hits: dict[tuple[str, int], Hit] = {}
     cycles: set[frozenset[str]] = set()
     for start in deps.install_starts(project):
@@ -199,6 +207,10 @@ def conflicting_requirements(project: Project) -> Iterator[Hit]:
     Python versions and dependencies"; a conflict inside one install set is one no
     environment can avoid.
     """
+    if not artifacts.requirements_paths(project) and not project.files_where(_is_pyproject):
+        return
+    from envlint import deps
+
     sets: list[Iterable[Declared]] = [
         deps.declared(artifacts.include_graph(project, s)) for s in deps.install_starts(project)
     ]
@@ -250,6 +262,10 @@ def duplicate_requirement(project: Project) -> Iterator[Hit]:
     The comparison's "Use Cases": a reproducible environment needs one source of truth per
     dependency.
     """
+    if not artifacts.requirements_paths(project):
+        return
+    from envlint import deps
+
     hits: dict[tuple[str, int], Hit] = {}
     for path in _requirements_universe(project):
         graph = deps.requirement_chain(project, path)
@@ -288,6 +304,8 @@ def _lineage(graph: IncludeGraph) -> Callable[[str, str], bool]:
 
 def _requirements_universe(project: Project) -> list[str]:
     """Every reportable file pip reads as a requirements file: named so, or included."""
+    from envlint import deps
+
     found = set(deps.requirements_files(project))
     for start in deps.install_starts(project):
         found.update(artifacts.include_graph(project, start).files)
@@ -319,6 +337,8 @@ def _invalid_in_pyproject(path: str, data: Pyproject) -> Iterator[Hit]:
 
 def _pyproject_dependencies(path: str, data: Pyproject) -> list[Declared]:
     """`[project] dependencies`, the install set of the project itself (extras aside)."""
+    from envlint import deps
+
     found = []
     for entry in data.dependencies:
         if entry.requirement is not None:
@@ -344,6 +364,8 @@ def _pairs(
 ) -> Iterator[tuple[Declared, Declared]]:
     """(later, earlier) for each reportable item and the first earlier item of the same key,
     in a `linked` file, whose specifier is `related` to its own."""
+    from envlint import deps
+
     seen: dict[Hashable, list[Declared]] = {}
     for item in items:
         earlier = seen.setdefault(key(item), [])
@@ -359,6 +381,10 @@ def _pairs(
             if other is not None:
                 yield item, other
         earlier.append(item)
+
+
+def _is_pyproject(name: str) -> bool:
+    return name == "pyproject.toml"
 
 
 def _quoted(text: str) -> str:

@@ -6,14 +6,13 @@ import posixpath
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
-
-from envlint import artifacts, deployed, deps, drift
+from envlint import artifacts
 from envlint.model import Severity
 from envlint.project import Project
 from envlint.rules import Hit, rule
 
 if TYPE_CHECKING:
+    from envlint import drift
     from envlint.parsers.requirements import IncludeGraph, NamedRequirement, RequirementsFile
     from envlint.parsers.requirements_options import Generator
 
@@ -80,6 +79,9 @@ def unpinned_application_dependency(project: Project) -> Iterator[Hit]:
     The comparison's "Reproducibility": a virtualenv reproduces nothing unless its
     requirements are pinned, and an image built from ranges is not reproducible either.
     """
+    if "requirements.txt" not in project.visible_files() and not artifacts.has_dockerfiles(project):
+        return  # no Dockerfile installs a file, and no platform deploys a root one
+    from envlint import deployed, deps
     from envlint.parsers.requirements import NamedRequirement
 
     seen: set[tuple[str, int]] = set()
@@ -206,6 +208,10 @@ def dependency_drift(project: Project) -> Iterator[Hit]:
     The comparison's "Reproducibility": the environment is reproducible only when every
     file that declares it agrees, so that the image and the virtualenv get the same set.
     """
+    if not artifacts.requirements_paths(project) and not artifacts.lock_paths(project):
+        return
+    from envlint import deps, drift
+
     for path in deps.requirements_files(project):
         parsed = artifacts.requirements(project, path)
         generator = parsed.generator if parsed else None
@@ -229,6 +235,7 @@ def _compiled_drift(
     generator: Generator,
     compiled: drift.Compiled,
 ) -> Iterator[Hit]:
+    from envlint import drift
     from envlint.parsers.requirements import PathRequirement
 
     present = {r.canonical_name for r in parsed.requirements}
@@ -267,6 +274,8 @@ def _names_pyproject(generator: Generator | None) -> bool:
 
 
 def _root_pins(project: Project, parsed: RequirementsFile) -> Iterator[Hit]:
+    from envlint import drift
+
     manifest = "pyproject.toml"
     if not project.exists(manifest):
         return
@@ -285,6 +294,8 @@ def _pins_outside(
     """`==` pins outside every specifier the manifest gives the name. A name with a
     dependency whose marker is unknown or false is skipped (the pin may come from
     elsewhere); so is one with a pin inside (forked pins, one per marker)."""
+    from envlint import drift
+
     by_name: dict[str, list[drift.Dep]] = {}
     for dep in wanted:
         by_name.setdefault(dep.name, []).append(dep)
@@ -324,6 +335,10 @@ def _contains(dep: drift.Dep, version: str) -> bool:
 
 
 def _lock_drift(project: Project, lock: str) -> Iterator[Hit]:
+    from packaging.utils import canonicalize_name
+
+    from envlint import drift
+
     directory, _, kind = lock.rpartition("/")
     manifest = posixpath.join(directory, "Pipfile" if kind == "Pipfile.lock" else "pyproject.toml")
     locked = artifacts.lockfile(project, lock) if project.exists(manifest) else None
@@ -355,6 +370,10 @@ def _lock_drift(project: Project, lock: str) -> Iterator[Hit]:
 def _workspace_members(project: Project, lock: str, members: set[str]) -> Iterator[str]:
     """The pyproject.toml files of a uv workspace's members (by the names its lock lists),
     below the lock and without a lock of their own."""
+    from packaging.utils import canonicalize_name
+
+    from envlint import deps
+
     directory = lock.rpartition("/")[0]
     prefix = directory + "/" if directory else ""
     for path in deps.pyproject_files(project) if members else ():

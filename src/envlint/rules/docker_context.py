@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envlint import dockerctx
-from envlint.dockercopy import (
-    Context,
-    clean,
-    contexts,
-    covers,
-    git_ignores,
-    misspelt_files,
-    must_not_ship,
-    sources,
-    venv_kind,
-    venvs_in,
-)
+from envlint.artifacts import has_dockerfiles
 from envlint.model import Severity
 from envlint.project import Project
 from envlint.rules import Hit, rule
 from envlint.rules.venv import build_artifacts_committed
+
+if TYPE_CHECKING:
+    from envlint.dockercopy import Context
 
 MSG_VENV_IN_CONTEXT = "`{keyword} {source}` copies {kind} `{venv}/` from the build context{why}"
 WHY_NO_IGNORE = " (the context `{context}` has no .dockerignore)"
@@ -105,6 +98,10 @@ def venv_in_build_context(project: Project) -> Iterator[Hit]:
     The comparison's "Purpose and Functionality": an image packages declared inputs; a
     virtualenv isolates packages for one machine and does not travel.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint.dockercopy import contexts, covers, sources, venv_kind, venvs_in
+
     for ctx in contexts(project):
         venvs = [(p, rel) for p, rel in venvs_in(project, ctx) if not ctx.excluded(rel, True)]
         if not venvs:
@@ -171,6 +168,10 @@ def host_venv_copied(project: Project) -> Iterator[Hit]:
     The comparison's "Purpose and Functionality": a virtualenv isolates packages on one
     machine; it is not a portable package the way an image is.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint.dockercopy import clean, contexts, venv_kind, venvs_in
+
     for ctx in contexts(project):
         venvs = {rel: project.files.venvs[path] for path, rel in venvs_in(project, ctx)}
         if not venvs:
@@ -230,6 +231,10 @@ def copy_source_missing(project: Project) -> Iterator[Hit]:
     The comparison's "Purpose and Functionality": an image is built from declared inputs,
     and the context is where those inputs come from.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint.dockercopy import clean, contexts, git_ignores
+
     for ctx in contexts(project):
         for instr, text in dockerctx.literal_sources(ctx.parsed):
             rel = clean(text)
@@ -298,6 +303,8 @@ def base_image_not_pinned(project: Project) -> Iterator[Hit]:
     The comparison's "Purpose and Functionality": containers promise "a consistent way" to
     deploy, which holds only when the base image is a fixed input.
     """
+    if not has_dockerfiles(project):
+        return
     from envlint.parsers.baseimage import parse_image_ref
 
     named: dict[str, set[str]] = {}
@@ -331,6 +338,8 @@ def base_image_not_pinned(project: Project) -> Iterator[Hit]:
 def _unread_ignore_file(project: Project, ctx: Context, lines: str) -> tuple[str, str] | None:
     """A misspelt ignore file at the context root, or a `.dockerignore` beside a Dockerfile
     outside the context root: (message suffix, help)."""
+    from envlint.dockercopy import misspelt_files
+
     target = ctx.ignore_target
     candidates = misspelt_files(project)
     for path in candidates:
@@ -388,6 +397,10 @@ def no_dockerignore(project: Project) -> Iterator[Hit]:
     The comparison's "Resource Consumption and Performance": an image is small and fast
     only if it holds what the application needs and nothing of the machine that built it.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint.dockercopy import contexts, must_not_ship, sources
+
     for ctx in contexts(project):
         if ctx.ignore_path is not None:
             continue

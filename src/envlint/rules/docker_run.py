@@ -5,9 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from envlint import dockerlayout, dockerrun
-from envlint.dockerctx import dockerfile_paths
-from envlint.dockerinfo import views
+from envlint.artifacts import has_dockerfiles
 from envlint.model import Severity
 from envlint.project import Project
 from envlint.rules import Hit, rule
@@ -110,6 +108,10 @@ def venv_activation_does_not_persist(project: Project) -> Iterator[Hit]:
     The comparison's "Purpose and Functionality": a virtualenv is activated per shell
     session, while an image carries its environment in declared `ENV`.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint import dockerrun
+
     for path, view, step, _ in dockerrun.runs(project):
         dead = dockerrun.dead_activation(view, step)
         if dead is None:
@@ -162,6 +164,10 @@ def pip_install_unpinned(project: Project) -> Iterator[Hit]:
     The comparison's "Use Cases": an environment is reproducible only when its inputs are
     declared exactly, and an image is built again from them on every cache miss.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint import dockerrun
+
     for path, _, step, known in dockerrun.runs(project):
         for pip, req in dockerrun.unpinned_requirements(step, known):
             installer = "uv pip" if pip.installer == "uv" else "pip"
@@ -207,6 +213,10 @@ def pip_cache_in_image(project: Project) -> Iterator[Hit]:
     The comparison's "Resource Consumption and Performance": an image is lightweight only
     when it holds what the application needs and nothing the build left behind.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint import dockerlayout, dockerrun
+
     seen: set[tuple[str, int]] = set()
     for path, final in dockerlayout.final_stages(project):
         for view in final.chain:
@@ -263,6 +273,12 @@ def dependency_layer_order(project: Project) -> Iterator[Hit]:
     The comparison's "Use Cases" (CI/CD workflows): an image build is fast only while its
     dependency layers come from the cache.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint import dockerlayout
+    from envlint.dockerctx import dockerfile_paths
+    from envlint.dockerinfo import views
+
     for path in dockerfile_paths(project):
         for view in views(project, path):
             late = dockerlayout.late_install(view)
@@ -321,6 +337,10 @@ def runs_as_root(project: Project) -> Iterator[Hit]:
     The comparison's "Purpose and Functionality": a container isolates the process space
     of an application, which only limits the damage when the process is not root.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint import dockerlayout
+
     seen: set[tuple[str, int]] = set()
     for path, final in dockerlayout.final_stages(project):
         root = dockerlayout.root_user(final)

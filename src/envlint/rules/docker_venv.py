@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from envlint.dockerctx import builds
-from envlint.dockerflow import placements
-from envlint.dockerinfo import build_views, venvs_made
-from envlint.dockerpython import copies_interpreter, creating, differences, of_image
-from envlint.dockerstage import StageView
-from envlint.dockeruse import bare_installs, used
+from envlint.artifacts import has_dockerfiles
 from envlint.model import Severity
-from envlint.parsers.shell_options import basename
 from envlint.project import Project
 from envlint.rules import Hit, rule
+
+if TYPE_CHECKING:
+    from envlint.dockerstage import StageView
 
 MSG_RELOCATED = (
     "`COPY --from={stage}` puts the venv created at `{made}` (line {line}) at `{placed}`: "
@@ -47,6 +45,9 @@ HELP_UNUSED = (
 
 def _dockerfiles(project: Project) -> Iterator[tuple[str, list[StageView], frozenset[str]]]:
     """Each Dockerfile once per distinct set of named contexts its builds declare."""
+    from envlint.dockerctx import builds
+    from envlint.dockerinfo import build_views
+
     seen: set[tuple[str, frozenset[str]]] = set()
     for build in builds(project):
         key = (build.dockerfile, build.named_contexts)
@@ -97,6 +98,10 @@ def venv_relocated(project: Project) -> Iterator[Hit]:
     ## Derived from
     The comparison's "Portability": a virtualenv is bound to the path where it was made.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint.dockerflow import placements
+
     for path, views, named in _dockerfiles(project):
         for placed in placements(views, named):
             made = placed.origin.made
@@ -155,6 +160,11 @@ def venv_copied_across_interpreters(project: Project) -> Iterator[Hit]:
     The comparison's "Portability": a virtualenv is bound to the interpreter and platform
     where it was made.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint.dockerflow import placements
+    from envlint.dockerpython import copies_interpreter, creating, differences, of_image
+
     for path, views, named in _dockerfiles(project):
         for placed in placements(views, named):
             made_with = creating(placed.origin)
@@ -219,6 +229,12 @@ def venv_created_but_unused(project: Project) -> Iterator[Hit]:
     ## Derived from
     The comparison's "Isolation": a venv isolates only what is installed into it.
     """
+    if not has_dockerfiles(project):
+        return
+    from envlint.dockerinfo import venvs_made
+    from envlint.dockeruse import bare_installs, used
+    from envlint.parsers.shell_options import basename
+
     for path, views, named in _dockerfiles(project):
         for view in views:
             for made in venvs_made(view):

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
+from envlint import artifacts
 from envlint.eol import EOL_TABLE, eol_date, is_end_of_life
 from envlint.model import Severity
 from envlint.project import Project
-from envlint.pyversions import images, pins, requires_pythons, scopes
 from envlint.rules import Hit, rule
 
 if TYPE_CHECKING:
@@ -43,6 +43,19 @@ _NOT_COMPARED = (
     frozenset({"image"}), frozenset({"venv"}), frozenset({"venv", "image"}),
     frozenset({"venv", "runtime.txt"}),
 )  # fmt: skip
+# The files a declaration is read from (pyversions' KINDS, venvs and images aside).
+_DECLARING = (
+    "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", ".python-version", "runtime.txt",
+    ".tool-versions",
+)  # fmt: skip
+
+
+def _declares_nothing(project: Project) -> bool:
+    """No file declares a Python version and no Dockerfile names a base image: what is left,
+    venvs beside requirements files, are never compared with each other (_NOT_COMPARED)."""
+    if any(p.endswith(_DECLARING) for p in project.visible_files()):
+        return False
+    return not artifacts.has_dockerfiles(project)
 
 
 @rule(code="EL401", name="python-version-conflict", severity=Severity.ERROR)
@@ -94,6 +107,10 @@ def python_version_conflict(project: Project) -> Iterator[Hit]:
     different Python versions"; it can only do so when the versions a project declares
     agree.
     """
+    if _declares_nothing(project):
+        return
+    from envlint.pyversions import scopes
+
     seen: set[tuple[object, object]] = set()
     for items in scopes(project).values():
         for a, b in itertools.combinations(items, 2):
@@ -153,6 +170,10 @@ def python_end_of_life(project: Project) -> Iterator[Hit]:
     environment, its interpreter included, so the interpreter it pins is the one that
     ships.
     """
+    if _declares_nothing(project):
+        return
+    from envlint.pyversions import images, pins, requires_pythons
+
     today = project.today
     supported = _supported(today)
     found = [image.declaration for image in images(project)]
