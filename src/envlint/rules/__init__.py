@@ -92,6 +92,7 @@ def all_rules() -> dict[str, Rule]:
         docker_run,
         docker_venv,
         pyversion,
+        scale,
         venv,
     )
 
