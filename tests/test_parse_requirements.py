@@ -943,3 +943,13 @@ def test_any_bytes_decode_and_parse(data: bytes) -> None:
 def test_any_include_graph_terminates(files: Files) -> None:
     graph = resolve_includes("r.txt", reader(files))
     assert len({(e.source, e.line) for e in graph.edges}) == len(graph.edges)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab-=:/ \t\r\n\x0b\x0c\xa0#"))))
+def test_fast_option_split_agrees_with_shlex(text: str) -> None:
+    import shlex
+
+    from envlint.parsers.requirements_options import _SHLEX_SPACE
+
+    assert [w for w in _SHLEX_SPACE.split(text) if w] == shlex.split(text)

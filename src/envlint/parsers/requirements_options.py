@@ -93,6 +93,10 @@ _ERAS: tuple[_Version, ...] = tuple(
 STRONG_HASHES = ("sha256", "sha384", "sha512")
 
 
+_SHELL_SPECIAL = frozenset("\"'\\")
+_SHLEX_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def split_args_options(line: str) -> tuple[str, str]:
     """pip's `break_args_options`: split on spaces (not tabs) at the first word starting `-`."""
     tokens = line.split(" ")
@@ -106,10 +110,14 @@ def parse_options(options: str) -> tuple[PipOption, ...]:
     """The options of a line in order, or OptionError when no pip from 22.0 on accepts them."""
     if not options:
         return ()
-    try:
-        words = shlex.split(options)
-    except ValueError:
-        raise OptionError(f"could not split options: {options}") from None
+    if not _SHELL_SPECIAL.intersection(options):
+        # what shlex.split gives (its whitespace is " \t\r\n"), without its char-by-char cost
+        words = [w for w in _SHLEX_SPACE.split(options) if w]
+    else:
+        try:
+            words = shlex.split(options)
+        except ValueError:
+            raise OptionError(f"could not split options: {options}") from None
     first: OptionError | None = None
     for era in _ERAS:  # newest first, so the reported reason is today's
         try:
