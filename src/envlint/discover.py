@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import subprocess
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,8 @@ NEVER_DESCEND = frozenset({".git", "node_modules", ".hg", ".svn"})
 # How deep a walk of an ignored directory looks for environments (`.tox/py312` is depth 2).
 IGNORED_SCAN_DEPTH = 3
 IGNORED_SCAN_MAX_ENTRIES = 20_000
+# git listing a large tree takes well under a second; beyond this it is stuck: walk instead.
+GIT_TIMEOUT_SECONDS = 20.0
 
 TRACKED = "tracked"
 UNTRACKED = "untracked"
@@ -154,14 +157,8 @@ def _git_index(root: Path) -> FileIndex | None:
         }
     except OSError:  # git is not installed
         return None
-    outputs: dict[str, bytes] = {}
-    failed = False
-    for key, proc in procs.items():
-        out, _err = proc.communicate()
-        if proc.returncode != 0:
-            failed = True
-        outputs[key] = out
-    if failed:
+    outputs = _collect(procs)
+    if outputs is None:
         return None
 
     index = FileIndex(root=root, is_git=True)
@@ -175,6 +172,41 @@ def _git_index(root: Path) -> FileIndex | None:
     index.ignored = set(_split_z(outputs["ignored"]))
     _find_venvs(index)
     return index
+
+
+def _collect(procs: dict[str, subprocess.Popen[bytes]]) -> dict[str, bytes] | None:
+    """The processes' outputs, or None when one failed, hung or blocked on a FIFO."""
+    deadline = time.monotonic() + GIT_TIMEOUT_SECONDS
+    outputs: dict[str, bytes] = {}
+    try:
+        for key, proc in procs.items():
+            while True:
+                try:
+                    outputs[key] = proc.communicate(timeout=0.1)[0]
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() > deadline or any(map(_blocked_on_fifo, procs.values())):
+                        return None
+            if proc.returncode != 0:
+                return None
+        return outputs
+    finally:
+        for proc in procs.values():
+            if proc.returncode is None:
+                proc.kill()
+                proc.communicate()
+
+
+def _blocked_on_fifo(proc: subprocess.Popen[bytes]) -> bool:
+    """Whether git sleeps opening a FIFO (a `.gitignore` FIFO blocks `git status` too).
+
+    Linux names that kernel wait `wait_for_partner` (fs/pipe.c); elsewhere the timeout ends it.
+    """
+    try:
+        with open(f"/proc/{proc.pid}/wchan", encoding="ascii", errors="replace") as handle:
+            return handle.read(64) == "wait_for_partner"
+    except OSError:
+        return False
 
 
 def _split_z(data: bytes) -> Iterator[str]:
@@ -243,14 +275,19 @@ def _venv_listing(rel: str, abs_path: str) -> list[str]:
 
 
 def _find_venvs(index: FileIndex) -> None:
-    tracked_roots = markers_of(index.tracked)
-    for root, marks in tracked_roots.items():
-        kind = venv_kind(marks)
-        if kind is None:
-            continue
-        prefix = root + "/"
-        count = sum(1 for p in index.tracked if p.startswith(prefix))
-        index.venvs[root] = Venv(root, kind, TRACKED, "cfg" in marks, count)
+    kinds = {
+        root: (kind, "cfg" in marks)
+        for root, marks in markers_of(index.tracked).items()
+        if (kind := venv_kind(marks)) is not None
+    }
+    counts = dict.fromkeys(kinds, 0)
+    if kinds:
+        for path in index.tracked:
+            for root in _ancestors(path):
+                if root in counts:
+                    counts[root] += 1
+    for root, (kind, has_cfg) in kinds.items():
+        index.venvs[root] = Venv(root, kind, TRACKED, has_cfg, counts[root])
     # Untracked environments: EL102 looks at them by their pyvenv.cfg.
     for path in index.untracked:
         if path.endswith("/pyvenv.cfg") or path == "pyvenv.cfg":
@@ -264,6 +301,13 @@ def _find_venvs(index: FileIndex) -> None:
                 index.venvs[root] = Venv(root, kind, UNTRACKED, False)
     _drop_nested(index)
     _find_ignored_venvs(index)
+
+
+def _ancestors(path: str) -> Iterator[str]:
+    """`a/b/c` -> `a/b`, `a`."""
+    while "/" in path:
+        path = path.rpartition("/")[0]
+        yield path
 
 
 def _drop_nested(index: FileIndex) -> None:
