@@ -10,6 +10,7 @@ the latest first; anything that may have put other content there makes it unknow
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,9 +18,12 @@ from typing import TYPE_CHECKING
 from envlint import artifacts, dockerctx
 
 if TYPE_CHECKING:
+    from packaging.markers import Marker
+
     from envlint.dockerctx import Build
     from envlint.dockerstage import StageView, Step
     from envlint.parsers.shell_pip import PipInstall
+    from envlint.parsers.shell_venv import ProjectInstall
 from envlint.project import Project
 
 ROOT_DEPLOY_FILES = ("Procfile", "runtime.txt", "app.yaml")
@@ -57,12 +61,42 @@ def application_installs(project: Project) -> tuple[Install, ...]:
             # A Dockerfile's own installs (with their constraints) say more than "it builds
             # the root"; a platform (Procfile, app.yaml) installs the file as it is.
             traced = frozenset(i.dockerfile for i in found if i.dockerfile)
-            origin = root_deployed_by(project, traced)
+            origin = root_deployed_by(project, traced | _project_installers(project))
             if origin is not None:
                 found.append(Install("requirements.txt", origin, frozenset()))
         return tuple(found)
 
     return project.memo("deployed_installs", build)
+
+
+# Images and the platforms of ROOT_DEPLOY_FILES run Linux: pip skips a line whose marker is
+# false there (PEP 508 environment markers), so its version never reaches the deployment.
+_LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"}
+_IMPLEMENTATIONS = (("cpython", "CPython"), ("pypy", "PyPy"))
+_MARKER_VARIABLES = frozenset(
+    {*_LINUX, "python_version", "implementation_name", "platform_python_implementation"}
+)
+
+
+def never_on_linux(marker: Marker | None) -> bool:
+    """Whether a marker that reads the platform is false on Linux for every Python (2.7,
+    3.0-3.30, CPython and PyPy): `sys_platform == "win32"`. False when unsure."""
+    if marker is None:
+        return False
+    text = re.sub(r"'[^']*'|\"[^\"]*\"", " ", str(marker))
+    variables = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text)) - {"and", "or", "in", "not"}
+    if not variables <= _MARKER_VARIABLES or not variables & _LINUX.keys():
+        return False
+    for minor in ("2.7", *(f"3.{n}" for n in range(31))):
+        for name, implementation in _IMPLEMENTATIONS:
+            environment = {**_LINUX, "python_version": minor, "implementation_name": name}
+            environment["platform_python_implementation"] = implementation
+            try:
+                if marker.evaluate(environment):
+                    return False
+            except ValueError:  # packaging's UndefinedComparison, InvalidVersion
+                return False
+    return True
 
 
 # --- the root ----------------------------------------------------------------------------
@@ -98,6 +132,38 @@ def is_library(project: Project) -> bool:
 
     data = pyproject(project, "pyproject.toml") if project.exists("pyproject.toml") else None
     return data is not None and data.has_project and bool(data.build_backend)
+
+
+def _project_installers(project: Project) -> frozenset[str]:
+    """Root builds seen installing the project from its lock file (`uv sync`, `poetry
+    install`, `pdm install`, `pipenv install` of a root Pipfile): the image is pinned by
+    the lock, and the root requirements.txt is not what it installs. (`pip install .`
+    still resolves ranges at build time, so it does not count.)"""
+    from envlint.parsers.shell_venv import recognize_project_install
+
+    found: set[str] = set()
+    for build in dockerctx.builds(project):
+        if build.context not in ("", ".") or build.dockerfile in found:
+            continue  # only a build of the root context deploys the root (root_deployed_by)
+        from envlint.dockerinfo import build_views
+
+        for view in build_views(project, build):
+            for step in view.steps:
+                for command in step.script.commands if step.script is not None else ():
+                    install = recognize_project_install(command)
+                    if install is not None and _from_lock(project, install):
+                        found.add(build.dockerfile)
+    return frozenset(found)
+
+
+_LOCKS = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock", "pipenv": "Pipfile.lock"}
+
+
+def _from_lock(project: Project, install: ProjectInstall) -> bool:
+    """The tool installs the root's committed lock file (without one it resolves ranges at
+    build time, as `pip install .` does); pipenv imports a requirements file with `-r`."""
+    lock = _LOCKS.get(install.tool)
+    return lock is not None and project.exists(lock) and not install.has("--requirements")
 
 
 # --- Dockerfiles ---------------------------------------------------------------------------

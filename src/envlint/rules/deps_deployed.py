@@ -41,6 +41,8 @@ def unpinned_application_dependency(project: Project) -> Iterator[Hit]:
     command line, `PIP_CONSTRAINT`/`UV_CONSTRAINT`), lines with `--hash`, compiled files
     (a pip-compile or uv header, or `# via` annotations), pip-tools `*.in` inputs with a
     compiled `*.txt` beside them, paths, URLs and `name @ url`, lines with `${VAR}`,
+    lines whose marker is false on Linux (`sys_platform == "win32"`: images and the
+    platforms run Linux, so pip skips them),
     libraries (a root `[project]` with a build backend and no container), Dockerfiles
     under `.devcontainer/` (a development environment), and the root `requirements.txt`
     when the root's Dockerfile is seen to install other files. Where a `-r` or `-c` path
@@ -96,6 +98,8 @@ def unpinned_application_dependency(project: Project) -> Iterator[Hit]:
                 continue
             if entry.is_pinned or entry.url or entry.has_hashes or entry.has_env_var:
                 continue
+            if deployed.never_on_linux(entry.marker):
+                continue  # pip skips it in a Linux image
             if entry.canonical_name in pins or (item.path, entry.line) in seen:
                 continue
             if _pinned_elsewhere(project, item.path) or not deps.reportable(project, item.path):

@@ -118,8 +118,8 @@ def venv_not_ignored(project: Project) -> Iterator[Hit]:
     if not project.files.is_git:
         return
     for venv in project.files.venvs.values():
-        if venv.state != UNTRACKED or project.exclude(venv.path):
-            continue
+        if venv.state != UNTRACKED or not venv.has_cfg or project.exclude(venv.path):
+            continue  # the catalog finds these by their pyvenv.cfg
         yield Hit(
             venv.path,
             None,
@@ -203,16 +203,58 @@ VSCODE_KEYS = ("python.defaultInterpreterPath", "python.pythonPath")
 
 
 def local_interpreter(project: Project, interp: str) -> bool:
-    """An absolute interpreter path into a home directory, or into a venv not made here."""
+    """An absolute interpreter path into a home directory, or into a venv not made here.
+
+    A venv that the repository's own Dockerfile or devcontainer makes is a container path,
+    wherever it lies (`/root/venv`, `/home/vscode/.venv`, `/opt/conda/envs/app`)."""
+    match = _INTERP.match(interp)
+    root = match.group("root") if match else None
+    if root is not None and (
+        root in artifacts.repository_venv_paths(project) or _conda_env_made(project, root)
+    ):
+        return False
     if _HOME.match(interp):
         return True
-    match = _INTERP.match(interp)
-    if match is None:
+    if root is None:
         return False
-    root = match.group("root")
     parent, _, name = root.rpartition("/")
-    is_venv = bool(_VENV_NAME.match(name)) or parent.rpartition("/")[2] in _VENV_HOMES
-    return is_venv and root not in artifacts.repository_venv_paths(project)
+    return bool(_VENV_NAME.match(name)) or parent.rpartition("/")[2] in _VENV_HOMES
+
+
+_CONDA_CREATE = re.compile(r"\b(?:conda|mamba|micromamba)\s+(env\s+)?create\b([^\n;&|]*)")
+_CONDA_NAME = re.compile(r"(?:^|\s)(?:-n|--name)(?:\s+|=)([\w.+-]+)")
+_CONDA_PREFIX = re.compile(r"(?:^|\s)(?:-p|--prefix)(?:\s+|=)(/[\w./+-]+)")
+_ENV_FILE_NAME = re.compile(r"^name:\s*['\"]?([\w.+-]+)", re.M)
+
+
+def _conda_env_made(project: Project, root: str) -> bool:
+    """Whether a Dockerfile of the repository creates the conda environment at `root`, read
+    from its text: `conda create -p root`, or `-n app` for `<conda root>/envs/app` (the root
+    depends on the image); `conda env create -f environment.yml` names it by the file."""
+
+    def collect() -> frozenset[str]:
+        from envlint.dockerctx import dockerfile_paths
+
+        made: set[str] = set()
+        for path in dockerfile_paths(project) if artifacts.has_dockerfiles(project) else ():
+            text = (project.read_bytes(path) or b"").decode("utf-8", "replace")
+            for match in _CONDA_CREATE.finditer(text.replace("\\\n", " ")):
+                made.update(_CONDA_PREFIX.findall(match.group(2)))
+                names = _CONDA_NAME.findall(match.group(2)) or (
+                    [n for p in _env_files(project) for n in _ENV_FILE_NAME.findall(p)]
+                    if match.group(1)
+                    else []
+                )
+                made.update(f"envs/{name}" for name in names)
+        return frozenset(made)
+
+    made = project.memo("venv_conda_envs_made", collect)
+    return root in made or "/".join(root.rsplit("/", 2)[-2:]) in made
+
+
+def _env_files(project: Project) -> list[str]:
+    paths = project.files_where(lambda name: name in ("environment.yml", "environment.yaml"))
+    return [(project.read_bytes(p) or b"").decode("utf-8", "replace") for p in paths]
 
 
 @rule(code="EL104", name="machine-local-interpreter", severity=Severity.WARNING)
@@ -243,7 +285,9 @@ def machine_local_interpreter(project: Project) -> Iterator[Hit]:
 
     ## Configuration
     Paths of venvs that a Dockerfile or devcontainer of the repository creates (such as
-    `/opt/venv/bin/python`) are allowed.
+    `/opt/venv/bin/python`, or `/home/vscode/.venv/bin/python` in a devcontainer) are
+    allowed, and so are the conda environments its Dockerfiles create (`conda create -n
+    app` allows `/opt/conda/envs/app/bin/python`).
 
     ## Derived from
     The comparison's closing paragraph credits Docker with portability; a virtualenv has
