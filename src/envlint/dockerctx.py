@@ -217,7 +217,7 @@ def builds(project: Project) -> list[Build]:
 
 def literal_sources(parsed: Dockerfile) -> list[tuple[Instruction, str]]:
     """COPY/ADD sources from the context that name one path: no --from, URL, heredoc,
-    wildcard or variable; the `--parents` pivot `/./` removed."""
+    wildcard, variable or backslash; the `--parents` pivot `/./` removed."""
     from envlint.parsers.dockerfile_args import copy_args
 
     out: list[tuple[Instruction, str]] = []
@@ -229,8 +229,8 @@ def literal_sources(parsed: Dockerfile) -> list[tuple[Instruction, str]]:
             text = source.path
             if source.is_heredoc or "$" in text or _GLOB & set(text) or "://" in text:
                 continue
-            if text.startswith("git@"):
-                continue
+            if text.startswith("git@") or "\\" in text:
+                continue  # a backslash: a Windows separator or an escape, not a literal name
             out.append((instr, text.replace("/./", "/", 1) if instr.has_flag("parents") else text))
     return out
 

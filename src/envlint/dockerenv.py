@@ -1,22 +1,21 @@
 """What a RUN sees besides its own text: the working directory (known or not), paths
-normalised as the build does, and settings an earlier `poetry config` wrote."""
+normalised as the build does, and settings an earlier `poetry config` or pip
+configuration wrote."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import replace
 from typing import overload
 
 from envlint.dockerstage import StageView, Step
-from envlint.parsers.baseimage import parse_image_ref
-from envlint.parsers.shell_options import basename, unwrap
+from envlint.parsers.dockerfile_args import copy_args
+from envlint.parsers.shell_options import basename, python_module, unwrap
+from envlint.parsers.shell_split import Command
 
-# Images whose WORKDIR is `/` (they set none): docker-library bases and uv's images.
-ROOT_WORKDIR_IMAGES = frozenset(
-    [f"docker.io/library/{name}" for name in ("python", "pypy", "debian", "ubuntu", "alpine",
-     "buildpack-deps", "fedora", "centos", "rockylinux", "almalinux", "amazonlinux")]
-    + ["ghcr.io/astral-sh/uv"]
-)  # fmt: skip
+PIP_CONFIG_FILES = frozenset({"pip.conf", "pip.ini"})
+_PIP = re.compile(r"pip[0-9.]*")
 
 
 @overload
@@ -35,15 +34,8 @@ def norm_path(path: str | None) -> str | None:
 def workdir_known(view: StageView, step: Step) -> bool:
     """Whether the working directory before `step` is known: a WORKDIR along the chain set
     it, or the chain starts at an image known to leave it at `/` (another image may set its
-    own WORKDIR, which a Dockerfile does not show)."""
-    for current in view.chain:
-        for earlier in current.steps:
-            if earlier is step:
-                break
-            if earlier.instruction.keyword == "WORKDIR":
-                return True
-    image = parse_image_ref(view.image) if view.image else None
-    return image is not None and image.name in ROOT_WORKDIR_IMAGES
+    own WORKDIR, which a Dockerfile does not show; see `dockerstage.stage_views`)."""
+    return step.before.workdir is not None
 
 
 def unknown_workdir(step: Step) -> Step:
@@ -70,3 +62,39 @@ def poetry_config(view: StageView, until: Step, before: int) -> dict[str, str]:
                 elif len(rest) >= 2:
                     settings[rest[0]] = rest[1]
     return settings
+
+
+def pip_configured(view: StageView, until: Step, before: int) -> bool:
+    """Whether the chain, before command `before` of `until`, configures pip: `pip config
+    set …no-cache-dir`, or a `pip.conf`/`pip.ini` copied into the image or written by a
+    redirect (its content is unknown here)."""
+    for current in reversed(view.chain):
+        for step in current.steps:
+            args = copy_args(step.instruction)
+            if args is not None and any(
+                basename(p.rstrip("/")) in PIP_CONFIG_FILES
+                for p in (args.dest, *(s.path for s in args.sources))
+            ):
+                return True
+            for command in step.script.commands if step.script else ():
+                if step is until and command.index >= before:
+                    return False
+                if _configures_pip(command):
+                    return True
+            if step is until:
+                return False
+    return False
+
+
+def _configures_pip(command: Command) -> bool:
+    if any(basename(target) in PIP_CONFIG_FILES for _, target in command.redirects):
+        return True
+    _, words = unwrap(command)
+    module = python_module(words)
+    args = module[1] if module is not None and module[0] == "pip" else None
+    if args is None and words and _PIP.fullmatch(basename(words[0])):
+        args = tuple(words[1:])
+    if not args or "config" not in args:
+        return False
+    rest = args[args.index("config") + 1 :]
+    return "set" in rest and any(w.endswith(".no-cache-dir") for w in rest)

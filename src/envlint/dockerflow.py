@@ -65,13 +65,14 @@ class StageCopy:
     target: StageView
 
 
-def copy_source(step: Step, escape: str = "\\") -> str | None:
-    """The `--from` value of a COPY as BuildKit reads it (ARGs expanded); None otherwise."""
+def copy_source(step: Step) -> str | None:
+    """The `--from` value of a COPY as BuildKit reads it; None otherwise. BuildKit does not
+    expand variables there ("variable expansion is not supported for --from", dockerfile2llb
+    `toCommand`): a `$` fails the build, so such a value names no stage here."""
     instr = step.instruction
     if instr.keyword != "COPY":
         return None
-    raw = instr.flag("from")
-    return None if raw is None else step.before.expand(raw, escape)
+    return instr.flag("from")
 
 
 def stage_copies(views: list[StageView], named: frozenset[str]) -> list[StageCopy]:
@@ -79,7 +80,7 @@ def stage_copies(views: list[StageView], named: frozenset[str]) -> list[StageCop
     out: list[StageCopy] = []
     for view in views:
         for step in view.steps:
-            ref = copy_source(step, view.dockerfile.escape)
+            ref = copy_source(step)
             args = copy_args(step.instruction)
             if ref is None or args is None or ref.lower() in named:
                 continue

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from envlint.dockerflow import Origin, under
+from envlint.dockerinfo import mount_fields
 from envlint.dockerstage import StageView
 from envlint.parsers.dockerfile_args import copy_args
 from envlint.parsers.shell_options import basename, parse_options, unwrap
@@ -26,6 +27,7 @@ _REQUEST = re.compile(
 _SHORT = re.compile(r"(?P<impl>cp|pp)(?P<major>3)(?P<minor>[0-9]+)(?P<t>t)?", re.ASCII)
 _SYSTEM_BIN = frozenset({"/usr/local/bin"})  # where docker-library images put their Python
 _MANAGED = frozenset({"only-managed", "managed"})
+_NO_DOWNLOADS = frozenset({"never", "manual", "0", "false", "no", "off", "n", "f"})
 _INTERPRETER_DIR = re.compile(r"(?:c?python|pypy)(?:[0-9.]*t?|-.*)", re.ASCII)
 _PYTHON_PREFIXES = ("/usr/local", "/usr/local/bin", "/usr/local/lib")
 UV_DEFAULT_HOME = "/.local/share/uv/python"
@@ -71,7 +73,9 @@ def creating(origin: Origin) -> Interpreter | None:
     base = of_image(view.python)
     named = made.interpreter
     if named is None:
-        if made.tool.startswith("uv") and _managed_python(view, origin):
+        if made.tool.startswith("uv") and (
+            _managed_python(view, origin) or _version_file(view, origin)
+        ):
             return None  # uv may have picked a Python it downloaded, not the image's
         return base
     request = _request(named)
@@ -104,6 +108,37 @@ def _managed_python(view: StageView, origin: Origin) -> bool:
                     if positionals[:2] == ("python", "install"):
                         return True
     return False
+
+
+def _version_file(view: StageView, origin: Origin) -> bool:
+    """Whether uv, allowed to download Pythons, may read a `.python-version` before it made
+    the venv: one copied or bind-mounted, or a whole build context copied or mounted.
+    uv requests the version that file names (written by `uv init`), downloading it when
+    the image lacks it; with downloads off it uses the image's Python or fails."""
+    env = origin.made.step.before.variables
+    if env.get("UV_PYTHON_DOWNLOADS", "automatic").strip().lower() in _NO_DOWNLOADS:
+        return False
+    for current in reversed(view.chain):
+        for step in current.steps:
+            instr = step.instruction
+            args = copy_args(instr)
+            sources = [] if args is None or args.from_ else args.sources
+            if any(_may_hold_version_file(s.path) for s in sources if not s.is_heredoc):
+                return True
+            for mount in instr.flag_values("mount") if instr.keyword == "RUN" else ():
+                fields = mount_fields(mount)
+                if fields.get("type", "bind") == "bind" and "from" not in fields:
+                    source = fields.get("source") or fields.get("src") or "."
+                    if _may_hold_version_file(source):
+                        return True
+            if step is origin.made.step:
+                return False
+    return False
+
+
+def _may_hold_version_file(source: str) -> bool:
+    path = posixpath.normpath(source)
+    return path in (".", "/") or "$" in path or basename(path).startswith(".python-version")
 
 
 def differences(made: Interpreter, runs: Interpreter) -> list[str]:

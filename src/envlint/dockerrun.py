@@ -1,14 +1,16 @@
-"""RUN-level facts for EL202, EL206 and EL207: an activation a RUN ends with, the
-requirements its installs leave unpinned, the installer cache it leaves in the layer."""
+"""RUN-level facts for EL202 and EL206 (EL207's are in `dockercache`): an activation a
+RUN ends with, the requirements its installs leave unpinned, and the RUNs and the names
+set before each command that all three rules walk."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from envlint.dockerctx import dockerfile_paths
-from envlint.dockerinfo import mount_fields, resolve_in, run_env, views
+from envlint.dockerinfo import resolve_in, run_env, views
 from envlint.dockerstage import StageView, Step
 from envlint.parsers.baseimage import parse_image_ref, python_of
 from envlint.parsers.dockerfile_args import arg_decls, env_pairs
@@ -16,11 +18,8 @@ from envlint.parsers.shell import script_from_exec
 from envlint.parsers.shell_commands import (
     Activation,
     recognize_activation,
-    recognize_cache_clean,
     recognize_export,
     recognize_pip,
-    recognize_project_install,
-    recognize_rm,
 )
 from envlint.parsers.shell_options import basename
 from envlint.parsers.shell_pip import PipInstall, RequirementArg, classify_requirement
@@ -32,9 +31,11 @@ TOOLING = frozenset({
     "pip", "setuptools", "wheel", "uv", "pip-tools", "pipenv", "pipx", "poetry",
     "poetry-plugin-export", "pdm", "virtualenv", "hatch",
 })  # fmt: skip
-# clap's BoolishValueParser: these mean false, so `UV_NO_CACHE=0` keeps uv's cache.
-FALSY = frozenset({"", "0", "n", "no", "f", "false", "off"})
 UNKNOWN = "\0unknown"  # a variable that is set, to a value envlint cannot know
+_DATE = re.compile(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}")  # pip's and uv's ISO 8601 dates
+_VARIABLE = re.compile(
+    r"\$(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\})"
+)  # a word that is one variable: `$PIP_ARGS`, `${PIP_ARGS}`
 
 
 def runs(project: Project) -> Iterator[tuple[str, StageView, Step, Known]]:
@@ -125,9 +126,12 @@ def dead_activation(view: StageView, step: Step) -> DeadActivation | None:
 
 def _on_path(view: StageView, step: Step, activation: Activation, venv: str | None) -> bool:
     """Whether an ENV PATH (before the RUN, or at the stage's end) holds the activated
-    environment's `bin`; for an unknown venv, whether ENV put any directory on PATH."""
+    environment's `bin`; for an unknown venv, whether ENV put any directory on PATH. A PATH
+    that an ENV made unknown may hold it."""
     for state in (step.before, view.final):
-        path = state.env.get("PATH", "")
+        if "PATH" not in state.env:
+            return True  # an ENV set PATH to something unknown, which may hold it
+        path = state.env["PATH"]
         entries = [posixpath.normpath(e) for e in path.split(":") if e[:1] == "/"]
         if activation.kind == "venv":
             if (venv is None and entries) or f"{venv}/bin" in entries:
@@ -146,7 +150,9 @@ def _runs_in_dash(view: StageView, step: Step) -> bool:
     """The RUN's script goes to the `/bin/sh` of a Debian-based image, which is dash."""
     instr = step.instruction
     shell = step.before.shell
-    if instr.json is not None or instr.heredocs:
+    # dockerfile2llb `dispatchRun`: only a heredoc with a shebang runs as its own file;
+    # any other heredoc goes to the shell like the rest of the RUN.
+    if instr.json is not None or any(d.content.startswith("#!") for d in instr.heredocs):
         return False
     if shell is not None and (not shell or basename(shell[0]) not in ("sh", "dash")):
         return False
@@ -182,6 +188,15 @@ def _versions_fixed(pip: PipInstall, env: Mapping[str, str], known: Known) -> bo
     uv = pip.installer == "uv"
     if pip.constraint_files or pip.values("--overrides"):
         return True
+    cutoff = "--exclude-newer" if uv else "--uploaded-prior-to"
+    variable = "UV_EXCLUDE_NEWER" if uv else "PIP_UPLOADED_PRIOR_TO"
+    if any(_DATE.match(v) for v in (*pip.values(cutoff), lookup(variable, env, known) or "")):
+        return True  # an absolute upload cutoff fixes each version (a duration does not)
+    for word in pip.requirements:
+        ref = _VARIABLE.fullmatch(word)
+        value = lookup(ref["name"] or ref["braced"], env, known) if ref else None
+        if value == UNKNOWN or any(w.startswith("-") for w in (value or "").split()):
+            return True  # `pip install $PIP_ARGS flask`: the options may hold `-c`
     if is_set("UV_CONSTRAINT" if uv else "PIP_CONSTRAINT") or (uv and is_set("UV_OVERRIDE")):
         return True
     no_index = pip.has("--no-index") or is_set("UV_NO_INDEX" if uv else "PIP_NO_INDEX")
@@ -203,68 +218,3 @@ def _unpinned(raw: str) -> RequirementArg | None:
     except InvalidSpecifier:
         return None
     return None if any(s.operator in ("==", "===") for s in specifiers) else req
-
-
-@dataclass(frozen=True)
-class CachedInstall:
-    label: str  # "pip install", "uv pip sync", "uv sync"
-    tool: str  # "pip" or "uv"
-
-
-def cached_install(step: Step, known: Known) -> CachedInstall | None:
-    """The first installer command of a RUN that leaves its cache in the layer."""
-    for mount in step.instruction.flag_values("mount"):
-        fields = mount_fields(mount)
-        target = fields.get("target") or fields.get("dst") or fields.get("destination") or ""
-        kind = fields.get("type")
-        if kind == "cache" or (kind == "tmpfs" and ".cache" in target):
-            return None
-    for command, variables, names in commands(step, known):
-        found = _installer(command)
-        if found is None:
-            continue
-        install, opted_out, assignments = found
-        env = {**variables, **dict(assignments)}
-        if opted_out or _env_opts_out(install.tool, env, names):
-            continue
-        if step.script is not None and _cleaned_later(
-            install.tool, step.script.after(command.index)
-        ):
-            continue
-        return install
-    return None
-
-
-def _installer(command: Command) -> tuple[CachedInstall, bool, tuple[tuple[str, str], ...]] | None:
-    """pip, `uv pip` or `uv sync`: (what, has its no-cache option, inline assignments)."""
-    pip = recognize_pip(command)
-    if pip is not None and pip.installer in ("pip", "uv"):
-        uv = pip.installer == "uv"
-        label = f"uv pip {pip.subcommand}" if uv else f"pip {pip.subcommand}"
-        opted_out = pip.has("--no-cache" if uv else "--no-cache-dir")
-        return CachedInstall(label, pip.installer), opted_out, pip.assignments
-    install = recognize_project_install(command)
-    if install is not None and install.tool == "uv":
-        return CachedInstall("uv sync", "uv"), install.has("--no-cache"), install.assignments
-    return None
-
-
-def _env_opts_out(tool: str, env: Mapping[str, str], known: Known) -> bool:
-    if tool == "pip":
-        # pip's `_handle_no_cache_dir`: every valid value disables the cache, "false" too.
-        return lookup("PIP_NO_CACHE_DIR", env, known) is not None
-    value = lookup("UV_NO_CACHE", env, known)
-    return value is not None and value.strip().lower() not in FALSY
-
-
-def _cleaned_later(tool: str, later: tuple[Command, ...]) -> bool:
-    for command in later:
-        clean = recognize_cache_clean(command)
-        if clean is not None and clean.installer == tool:
-            return True
-        remove = recognize_rm(command)
-        if remove is not None and any(
-            ".cache" in p or "CACHE_DIR" in p or "cache dir" in p for p in remove.paths
-        ):
-            return True
-    return False

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from envlint.parsers.baseimage import initial_workdir
 from envlint.parsers.dockerfile import arg_decls, env_pairs, expand
 from envlint.parsers.dockerfile_model import Dockerfile, Instruction, Stage
 from envlint.parsers.shell import Script, read_run
@@ -105,12 +106,15 @@ def stage_views(
     views: list[StageView] = []
     for stage in dockerfile.stages:
         parent = _parent(dockerfile, stage, views, named_contexts)
-        start = replace(parent.final, args={}) if parent else State()
         image = None
         if parent is not None:
             image = parent.image
         elif stage.image is not None and stage.image.lower() not in named_contexts:
             image = stage.image
+        if parent is not None:
+            start = replace(parent.final, args={})
+        else:  # an image may set its own WORKDIR, which the Dockerfile does not show
+            start = State(workdir=initial_workdir(image) if image is not None else None)
         steps, final = _walk(dockerfile, stage, start)
         views.append(StageView(dockerfile, stage, parent, image, steps, final))
     return views
@@ -147,8 +151,11 @@ def _apply(
     keyword = instr.keyword
     if keyword == "ENV":
         env = dict(state.env)
+        # BuildKit expands every value against the environment before the instruction:
+        # in `ENV V=/opt/venv PATH=$V/bin:$PATH`, `$V` is the earlier V (reference, "ENV").
+        before = state.variables
         for name, raw in env_pairs(instr):
-            value = expand(raw, {**state.args, **env}, escape)
+            value = expand(raw, before, escape)
             if value is None:
                 env.pop(name, None)
             else:

@@ -21,6 +21,12 @@ _REFERENCE = re.compile(
 )
 _DIGEST_HEX = {"sha256": 64, "sha384": 96, "sha512": 128}  # go-digest's registered algorithms
 _ROOT_IMAGES = frozenset({"python", "pypy", "debian", "ubuntu", "alpine"})
+# Images that set no WORKDIR, so a stage starts in `/`: docker-library bases and uv's images.
+_ROOT_WORKDIR_IMAGES = frozenset(
+    [f"{_HUB}/library/{name}" for name in ("python", "pypy", "debian", "ubuntu", "alpine",
+     "buildpack-deps", "fedora", "centos", "rockylinux", "almalinux", "amazonlinux")]
+    + ["ghcr.io/astral-sh/uv"]
+)  # fmt: skip
 _DEBIAN = frozenset({"jessie", "stretch", "buster", "bullseye", "bookworm", "trixie"})
 _VERSION = re.compile(r"(\d+)(?:\.(\d+)(?:\.(\d+))?)?((?:a|b|rc)\d+)?(t)?", re.ASCII)
 _PYTHON_TOKEN = re.compile(r"python\d+\.\d+(?:\.\d+)?t?", re.ASCII)
@@ -134,7 +140,18 @@ def runs_as_root_by_default(ref: str | ImageRef) -> bool | None:
     image = parse_image_ref(ref) if isinstance(ref, str) else ref
     if image is None or image.registry != _HUB or not image.path.startswith("library/"):
         return None
+    if image.tag is not None and ("nanoserver" in image.tag or "windowsservercore" in image.tag):
+        return None  # Windows variants: `ContainerUser` (nanoserver) or an administrator, not root
     return True if image.path.removeprefix("library/") in _ROOT_IMAGES else None
+
+
+def initial_workdir(ref: str | ImageRef) -> str | None:
+    """The working directory a stage built FROM the image starts in: `/` for `scratch` and
+    images known to set no WORKDIR; None (unknown) for any other image, which may set one."""
+    image = parse_image_ref(ref) if isinstance(ref, str) else ref
+    if image is None:
+        return None
+    return "/" if image.is_scratch or image.name in _ROOT_WORKDIR_IMAGES else None
 
 
 def _libc(tag: str | None, tokens: list[str], bare: bool) -> Literal["glibc", "musl"] | None:

@@ -156,7 +156,9 @@ def pip_install_unpinned(project: Project) -> Iterator[Hit]:
 
     ## Configuration
     Not reported: paths, URLs, archives and wheels, `-e`, `-r`/`-c` files, values that may
-    belong to an option, requirements holding `$VAR`, and installer tooling (pip,
+    belong to an option, requirements holding `$VAR`, a command whose `$VAR` may carry
+    options (`pip install $PIP_ARGS flask`), an absolute upload cutoff (pip's
+    `--uploaded-prior-to`, uv's `--exclude-newer` date), and installer tooling (pip,
     setuptools, wheel, uv, pip-tools, pipenv, pipx, poetry, poetry-plugin-export, pdm,
     virtualenv, hatch).
 
@@ -207,7 +209,10 @@ def pip_cache_in_image(project: Project) -> Iterator[Hit]:
 
     ## Configuration
     Stages the final image is not built from (builder stages) are not reported. The final
-    stage is compose's `build.target` when set, else the last stage.
+    stage is compose's `build.target` when set, else the last stage. Also not reported:
+    `pip install --no-index` (nothing is downloaded), a removal of the install's own
+    `--cache-dir`/`PIP_CACHE_DIR`, and pip configuration envlint cannot read (`pip config
+    set …no-cache-dir`, a copied, mounted or written `pip.conf`, `PIP_CONFIG_FILE`).
 
     ## Derived from
     The comparison's "Resource Consumption and Performance": an image is lightweight only
@@ -215,7 +220,7 @@ def pip_cache_in_image(project: Project) -> Iterator[Hit]:
     """
     if not has_dockerfiles(project):
         return
-    from envlint import dockerlayout, dockerrun
+    from envlint import dockercache, dockerlayout, dockerrun
 
     seen: set[tuple[str, int]] = set()
     for path, final in dockerlayout.final_stages(project):
@@ -225,7 +230,7 @@ def pip_cache_in_image(project: Project) -> Iterator[Hit]:
                 if key in seen:
                     continue
                 seen.add(key)  # a RUN in several builds' chains is reported once
-                found = dockerrun.cached_install(step, known)
+                found = dockercache.cached_install(step, known, view)
                 if found is None:
                     continue
                 uv = found.tool == "uv"
@@ -330,7 +335,7 @@ def runs_as_root(project: Project) -> Iterator[Hit]:
 
     ## Configuration
     Bases whose user envlint does not know (micromamba, distroless `:nonroot`, jupyter
-    images, any other image) are not reported. The final stage is compose's
+    images, Windows variants, any other image) are not reported. The final stage is compose's
     `build.target` when set, else the last stage.
 
     ## Derived from

@@ -43,6 +43,10 @@ HELP_UNUSED = (
 )
 
 
+# `uv sync` and `poetry install` fill the venv they create: it does not stay empty.
+FILLED_BY_CREATOR = frozenset({"uv sync", "poetry"})
+
+
 def _dockerfiles(project: Project) -> Iterator[tuple[str, list[StageView], frozenset[str]]]:
     """Each Dockerfile once per distinct set of named contexts its builds declare."""
     from envlint.dockerctx import builds
@@ -153,7 +157,8 @@ def venv_copied_across_interpreters(project: Project) -> Iterator[Hit]:
 
     ## Configuration
     None. Silent when either Python is unknown (`python:3`, `debian:bookworm-slim`, a
-    `python3 -m venv` on an unknown image) and when the target stage copies an interpreter
+    `python3 -m venv` on an unknown image, a uv venv made where uv may download the Python
+    a copied `.python-version` asks for) and when the target stage copies an interpreter
     from elsewhere.
 
     ## Derived from
@@ -222,7 +227,8 @@ def venv_created_but_unused(project: Project) -> Iterator[Hit]:
     path; if the system install is what you want, delete the venv's creation.
 
     ## Configuration
-    None. Silent for a venv used by path (a tool venv such as `/opt/poetry/bin/poetry`
+    None. Silent for a venv that `uv sync` or `poetry install` created (they fill it),
+    a venv used by path (a tool venv such as `/opt/poetry/bin/poetry`
     beside a deliberate system install), `PIP_PYTHON`, a SHELL or `BASH_ENV` that sources
     the venv's `bin/activate`, and `uv pip install` (which finds `.venv` by itself).
 
@@ -238,7 +244,7 @@ def venv_created_but_unused(project: Project) -> Iterator[Hit]:
     for path, views, named in _dockerfiles(project):
         for view in views:
             for made in venvs_made(view):
-                if made.path == "/":
+                if made.path == "/" or made.tool in FILLED_BY_CREATOR:
                     continue
                 installs = list(bare_installs(view, made))
                 if not installs or used(views, view, made, named):
