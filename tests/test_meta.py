@@ -62,3 +62,11 @@ def test_hook_manifest_contract() -> None:
     assert hook["pass_filenames"] is False
     assert hook["always_run"] is True
     assert hook["entry"] == "envlint"
+
+
+def test_repository_dogfoods_its_hooks() -> None:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert {"ruff", "ruff-format", "mypy", "envlint"} <= set(hooks)
+    assert hooks["envlint"]["pass_filenames"] is False
+    assert hooks["envlint"]["always_run"] is True
