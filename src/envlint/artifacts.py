@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envlint.project import Project
+from envlint.project import Project, read_regular_file
 
 if TYPE_CHECKING:
     from envlint.parsers.lockfiles import LockFile
@@ -48,9 +48,8 @@ def read_head(project: Project, path: str, size: int = 512) -> bytes:
     try:
         if full.is_symlink():
             return b""
-        with full.open("rb") as handle:
-            return handle.read(size)
-    except OSError:
+        return read_regular_file(full, size) or b""
+    except (OSError, ValueError):
         return b""
 
 

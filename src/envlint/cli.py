@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -77,8 +78,16 @@ def error_boundary() -> Iterator[list[int]]:
     except Exception as exc:
         if os.environ.get("ENVLINT_DEBUG") == "1":
             raise
-        print(f"envlint: internal error: {exc!r} (ENVLINT_DEBUG=1 shows more)", file=sys.stderr)
+        print(
+            f"envlint: internal error: {_brief(exc)} (ENVLINT_DEBUG=1 shows more)", file=sys.stderr
+        )
         status[0] = EXIT_ERROR
+
+
+def _brief(exc: BaseException, limit: int = 200) -> str:
+    """An exception as one short line (a UnicodeEncodeError's repr holds the whole text)."""
+    text = repr(exc).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,6 +119,8 @@ def _run(args: argparse.Namespace) -> int:
     root = Path(args.path)
     if not root.is_dir():
         raise EnvlintError(f"{args.path}: not a directory")
+    if args.config is not None:
+        _check_config_file(args.config)
     outcome = lint(
         root,
         use_git=not args.no_git,
@@ -133,7 +144,7 @@ def _run(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise EnvlintError(f"--output-file {args.output_file}: {exc.strerror}") from None
     else:
-        sys.stdout.write(report)
+        _emit(report)
     for error in outcome.internal_errors:
         print(f"envlint: {error} (please report it)", file=sys.stderr)
     if outcome.internal_errors:
@@ -142,3 +153,37 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     failing = any(f.severity >= outcome.fail_on for f in outcome.findings)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _check_config_file(name: str) -> None:
+    """A device never ends (`/dev/zero`): only a file, a pipe (`<(...)`) or /dev/null is read."""
+    try:
+        mode = os.stat(name).st_mode
+    except (OSError, ValueError):
+        return  # reading it reports why
+    if (stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode)) and not _is_devnull(name):
+        raise EnvlintError(f"--config {name}: not a regular file")
+
+
+def _is_devnull(name: str) -> bool:
+    try:
+        return os.path.samefile(name, os.devnull)
+    except OSError:
+        return False
+
+
+def _emit(report: str) -> None:
+    """Write the report to stdout, whatever the terminal's encoding and wherever it leads."""
+    try:
+        try:
+            sys.stdout.write(report)
+        except UnicodeEncodeError:  # e.g. PYTHONIOENCODING=ascii: escape what it cannot show
+            encoding = sys.stdout.encoding or "utf-8"
+            sys.stdout.write(report.encode(encoding, "backslashreplace").decode(encoding))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left (`envlint | head`): the exit code still counts
+        with contextlib.suppress(OSError, ValueError):
+            # Python flushes stdout again at exit; let that flush go nowhere, quietly.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        raise EnvlintError(f"cannot write the report: {exc.strerror or exc}") from None

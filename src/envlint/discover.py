@@ -22,6 +22,7 @@ IGNORED_SCAN_DEPTH = 3
 IGNORED_SCAN_MAX_ENTRIES = 20_000
 # git listing a large tree takes well under a second; beyond this it is stuck: walk instead.
 GIT_TIMEOUT_SECONDS = 20.0
+GIT_STUCK = "`git ls-files` {}; walked the tree instead"
 
 TRACKED = "tracked"
 UNTRACKED = "untracked"
@@ -92,6 +93,7 @@ class FileIndex:
     untracked: set[str] = field(default_factory=set)  # on disk, not tracked, not ignored
     ignored: set[str] = field(default_factory=set)  # ignored files; directories end with "/"
     venvs: dict[str, Venv] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # why the index is less than asked for
 
     def visible(self) -> list[str]:
         """Tracked and untracked-not-ignored files, outside environments, sorted."""
@@ -125,19 +127,23 @@ class DiscoveryError(Exception):
 
 
 def build_index(root: Path, *, use_git: bool = True) -> FileIndex:
+    notes: list[str] = []
     if use_git:
-        index = _git_index(root)
-        if index is not None:
-            return index
-    return _walk_index(root)
+        git_index = _git_index(root, notes)
+        if git_index is not None:
+            return git_index
+    index = _walk_index(root)
+    index.notes.extend(notes)
+    return index
 
 
 # --- git ------------------------------------------------------------------------------------
 
 
-def _git_index(root: Path) -> FileIndex | None:
+def _git_index(root: Path, notes: list[str]) -> FileIndex | None:
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0")
-    base = ["git", "-c", "core.quotePath=false", "ls-files", "-z"]
+    # core.fsmonitor names a command the repository chooses: never run it (static only).
+    base = ["git", "-c", "core.quotePath=false", "-c", "core.fsmonitor=false", "ls-files", "-z"]
     calls = {
         "tracked": [*base, "--stage"],
         "untracked": [*base, "--others", "--exclude-standard"],
@@ -157,7 +163,7 @@ def _git_index(root: Path) -> FileIndex | None:
         }
     except OSError:  # git is not installed
         return None
-    outputs = _collect(procs)
+    outputs = _collect(procs, notes)
     if outputs is None:
         return None
 
@@ -174,7 +180,9 @@ def _git_index(root: Path) -> FileIndex | None:
     return index
 
 
-def _collect(procs: dict[str, subprocess.Popen[bytes]]) -> dict[str, bytes] | None:
+def _collect(
+    procs: dict[str, subprocess.Popen[bytes]], notes: list[str]
+) -> dict[str, bytes] | None:
     """The processes' outputs, or None when one failed, hung or blocked on a FIFO."""
     deadline = time.monotonic() + GIT_TIMEOUT_SECONDS
     outputs: dict[str, bytes] = {}
@@ -185,7 +193,11 @@ def _collect(procs: dict[str, subprocess.Popen[bytes]]) -> dict[str, bytes] | No
                     outputs[key] = proc.communicate(timeout=0.1)[0]
                     break
                 except subprocess.TimeoutExpired:
-                    if time.monotonic() > deadline or any(map(_blocked_on_fifo, procs.values())):
+                    if any(map(_blocked_on_fifo, procs.values())):
+                        notes.append(GIT_STUCK.format("is blocked opening a FIFO"))
+                        return None
+                    if time.monotonic() > deadline:
+                        notes.append(GIT_STUCK.format(f"took over {GIT_TIMEOUT_SECONDS:.0f} s"))
                         return None
             if proc.returncode != 0:
                 return None
@@ -194,7 +206,10 @@ def _collect(procs: dict[str, subprocess.Popen[bytes]]) -> dict[str, bytes] | No
         for proc in procs.values():
             if proc.returncode is None:
                 proc.kill()
-                proc.communicate()
+                proc.wait()
+            for pipe in (proc.stdout, proc.stderr):  # a grandchild may hold them open
+                if pipe is not None:
+                    pipe.close()
 
 
 def _blocked_on_fifo(proc: subprocess.Popen[bytes]) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from envlint.project import read_regular_file
+
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
@@ -21,11 +23,12 @@ class IgnoreStack:
     def enter(self, rel_dir: str) -> None:
         path = self.root / rel_dir / ".gitignore" if rel_dir else self.root / ".gitignore"
         try:
-            if path.is_symlink() or path.stat().st_size > MAX_IGNORE_FILE_BYTES:
-                return
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            data = None if path.is_symlink() else read_regular_file(path, MAX_IGNORE_FILE_BYTES)
         except OSError:
             return
+        if data is None:  # absent, a FIFO (opening it would block) or a device
+            return
+        lines = data.decode("utf-8", errors="replace").splitlines()
         from pathspec import GitIgnoreSpec
 
         try:

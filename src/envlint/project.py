@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,6 +30,32 @@ def decode_utf8(data: bytes) -> tuple[str | None, list[ParseError]]:
         line = data[: exc.start].count(b"\n") + 1
         return None, [ParseError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line)]
     return text.removeprefix("\ufeff"), []
+
+
+def read_regular_file(path: Path | str, max_bytes: int) -> bytes | None:
+    """At most `max_bytes` of a regular file; None for a FIFO, device or directory.
+
+    Only regular files are opened: opening a FIFO blocks until a writer comes, and a device
+    (`/dev/zero`) never ends. O_NONBLOCK closes the race where the file is swapped for a FIFO
+    between the check and the open. Raises OSError when the file cannot be read.
+    """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        return None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        left = max_bytes
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -75,24 +103,31 @@ class Project:
         return full.is_dir() and not full.is_symlink()
 
     def read_bytes(self, path: str) -> bytes | None:
-        """A file's bytes, read once; None when missing, unreadable, a link out, or too big."""
+        """A file's bytes, read once; None when missing, unreadable, not a regular file, a link
+        out of the root, or too big."""
         if path in self._bytes:
             return self._bytes[path]
         data: bytes | None = None
         full = self.root / path
         try:
-            if full.is_symlink() and not _inside(self.root, full):
-                data = None
-            elif full.stat().st_size > MAX_FILE_BYTES:
+            if not self._links_out(path):
+                data = read_regular_file(full, MAX_FILE_BYTES + 1)
+            if data is not None and len(data) > MAX_FILE_BYTES:
                 self.notes.append(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB, skipped")
-            elif full.is_file():
-                data = full.read_bytes()
-        except OSError as exc:
+                data = None
+        except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
             if os.path.lexists(full):
-                reason = exc.strerror or type(exc).__name__
+                reason = getattr(exc, "strerror", None) or type(exc).__name__
                 self.problems.append(FileProblem(path, ParseError(f"cannot be read: {reason}")))
         self._bytes[path] = data
         return data
+
+    def _links_out(self, path: str) -> bool:
+        """Whether a symlink on the way takes `path`, lexically inside the root, out of it."""
+        normal = posixpath.normpath(path)
+        if normal.startswith(("/", "../")) or normal == "..":
+            return False  # named outside the root on purpose (a compose `../Dockerfile`)
+        return not _inside(self.root, self.root / normal)
 
     def parse(
         self,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def lint(
     rules = all_rules()
     index = build_index(root, use_git=use_git)
     project = Project(root, index, today or run_date(environ), environ)
+    project.notes.extend(index.notes)
     table, source = find_config(root, config_path, project.read_bytes)
     config = build_config(table, source, {c: r.options for c, r in rules.items()})
     apply_command_line(config, select, ignore, fail_on)
@@ -50,13 +52,35 @@ def lint(
         code: {**rule.options, **config.options.get(code, {})} for code, rule in rules.items()
     }
     result = run(project, rules, config)
+    findings = [
+        replace(f, path=printable(f.path), message=printable(f.message), help=printable(f.help))
+        for f in result.findings
+    ]
     return Outcome(
-        result.findings,
+        sorted(findings, key=Finding.sort_key),
         len(project.visible_files()),
         config.fail_on,
-        project.notes,
-        result.internal_errors,
+        [printable(n) for n in project.notes],
+        [printable(e) for e in result.internal_errors],
     )
+
+
+# C0/C1 controls but tab, and lone surrogates: `os.fsdecode` gives those for file-name bytes
+# that are not UTF-8, and no UTF-8 output can carry them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters and undecodable file-name bytes escaped (`\\x0a`,
+    `\\xff`): one line per finding, valid UTF-8, nothing a terminal would act on."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def apply_command_line(

@@ -48,6 +48,10 @@ __all__ = [
 ]
 
 _HEREDOC_KEYWORDS = frozenset({"ADD", "COPY", "RUN"})
+# Bounds no Dockerfile a person wrote reaches (moby's own has ~50 stages), past which the
+# checks between stages and instructions would take minutes: such a file is not read.
+MAX_INSTRUCTIONS = 5000
+MAX_STAGES = 500
 _EMPTY = Dockerfile((), (), (), "\\", (), ())
 
 
@@ -99,10 +103,16 @@ def _parse(text: str) -> tuple[Dockerfile, list[ParseError]]:
         return _EMPTY, [ParseError("the Dockerfile cannot be empty")]
     reader = LineReader(text)
     errors: list[ParseError] = []
-    nodes = []
+    nodes: list[tuple[Node, int, int, tuple[Heredoc, ...]]] = []
+    stage_count = 0
     while (logical := reader.next_logical()) is not None:
         line, start = logical
         node = make_node(line, reader.escape)
+        stage_count += node.keyword == "FROM"
+        if len(nodes) == MAX_INSTRUCTIONS or stage_count > MAX_STAGES:
+            what = "instructions" if len(nodes) == MAX_INSTRUCTIONS else "build stages"
+            bound = MAX_INSTRUCTIONS if len(nodes) == MAX_INSTRUCTIONS else MAX_STAGES
+            return _EMPTY, [ParseError(f"more than {bound} {what}: too large to check", start)]
         heredocs = _read_heredocs(reader, line, node, start, errors)
         nodes.append((node, start, reader.line, heredocs))
     errors.extend(reader.errors)

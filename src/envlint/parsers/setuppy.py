@@ -20,6 +20,11 @@ KEYWORDS = ("name", "python_requires", "install_requires", "extras_require")
 # Deeper ASTs are no setup.py a person wrote; libcst's native parser can overflow the C stack
 # on them (LibCST issues #619, #1000), which would kill the process, not raise.
 _MAX_DEPTH = 100
+# libcst's metadata costs ~0.1 ms a node, and its scope analysis pairs every read of a name with
+# every binding of it: a 4,000-line `R = R + [...]` took 10 s. No setup.py a person wrote
+# comes near either bound.
+_MAX_NODES = 25_000
+_MAX_NAME_PAIRS = 1_000_000
 _STACK_BYTES = 64 << 20
 
 
@@ -50,7 +55,7 @@ def parse_setuppy(text: str) -> tuple[SetupPy, list[ParseError]]:
             tree = ast.parse(text, "setup.py")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return SetupPy(), [_python_error(text, exc)]
-    if _depth(tree) > _MAX_DEPTH:
+    if too_complex(tree):
         return _unknown(), []
     try:
         call = _with_large_stack(lambda: read_setup_call(text, KEYWORDS))
@@ -140,6 +145,23 @@ def _depth(tree: ast.AST) -> int:
             break
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return deepest
+
+
+def too_complex(tree: ast.AST) -> bool:
+    """Whether reading `tree` with libcst could overflow the stack or take seconds."""
+    stack, nodes = [(tree, 1)], 0
+    loads: dict[str, int] = {}
+    stores: dict[str, int] = {}
+    while stack:
+        node, depth = stack.pop()
+        nodes += 1
+        if depth > _MAX_DEPTH or nodes > _MAX_NODES:
+            return True
+        if isinstance(node, ast.Name):
+            counts = loads if isinstance(node.ctx, ast.Load) else stores
+            counts[node.id] = counts.get(node.id, 0) + 1
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return sum(n * loads.get(name, 0) for name, n in stores.items()) > _MAX_NAME_PAIRS
 
 
 def _with_large_stack(function: Callable[[], T]) -> T:

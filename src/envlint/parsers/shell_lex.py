@@ -23,6 +23,9 @@ _OPERATORS = (
     "|&", "(", ")", ";", "|", "&", "<", ">", "\n",
 )  # fmt: skip
 _HASH = "\ue000"  # stands in for a `#` inside a word while shlex reads it
+# shlex grows a word one character at a time (`self.token += nextchar`), quadratic in its
+# length: a 1 MB word took 7 s. No RUN script a person wrote comes near this; longer is unread.
+MAX_SCRIPT_CHARS = 64 << 10
 _QUOTED_STATES = ("'", '"', "\\")
 
 
@@ -99,8 +102,9 @@ def _split_operators(run: str) -> list[str]:
 
 
 def tokenize(text: str) -> list[Token] | None:
-    """The script's words and operators; None when it cannot be read (unbalanced quotes)."""
-    if _HASH in text:
+    """The script's words and operators; None when it cannot be read (unbalanced quotes,
+    or longer than MAX_SCRIPT_CHARS)."""
+    if _HASH in text or len(text) > MAX_SCRIPT_CHARS:
         return None
     source = _Source(text)
     lexer = shlex.shlex(cast(TextIO, source), posix=True, punctuation_chars=OPERATOR_CHARS)
