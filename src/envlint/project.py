@@ -127,11 +127,11 @@ class Project:
         normal = posixpath.normpath(path)
         if normal.startswith(("/", "../")) or normal == "..":
             return False  # named outside the root on purpose (a compose `../Dockerfile`)
-        if normal in self.files.tracked or normal in self.files.untracked:
-            # git and the walk list no file through a linked directory: only the file itself
-            # can be a link, and an lstat is much cheaper than resolving the whole path.
-            if not os.path.islink(self.root / normal):
-                return False
+        # git and the walk list no file through a linked directory: only the file itself can
+        # be a link there, and an lstat is much cheaper than resolving the whole path.
+        listed = normal in self.files.tracked or normal in self.files.untracked
+        if listed and not os.path.islink(self.root / normal):
+            return False
         return not _inside(self.root, self.root / normal)
 
     def parse(
