@@ -117,8 +117,8 @@ def _run(args: argparse.Namespace) -> int:
     from envlint.runner import lint
 
     root = Path(args.path)
-    if not root.is_dir():
-        raise EnvlintError(f"{args.path}: not a directory")
+    if not args.path or not root.is_dir():  # Path("") is ".": an empty $DIR must not lint cwd
+        raise EnvlintError(f"{args.path or repr('')}: not a directory")
     if args.config is not None:
         _check_config_file(args.config)
     outcome = lint(

@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 MAX_IGNORE_FILE_BYTES = 1 << 20
+# pathspec turns each `**` into a `(?:.+/)?` group that Python's `re` backtracks through:
+# `**/a/**/a/**/a/**/a/**/a/**/a/**/b` took 7 s on one 40-deep path. Beyond this many, the
+# middle of a pattern is dropped (see `bounded`).
+MAX_DOUBLE_STARS = 2
 
 
 class IgnoreStack:
@@ -28,11 +32,11 @@ class IgnoreStack:
             return
         if data is None:  # absent, a FIFO (opening it would block) or a device
             return
-        lines = data.decode("utf-8", errors="replace").splitlines()
+        lines = [bounded(line) for line in data.decode("utf-8", errors="replace").splitlines()]
         from pathspec import GitIgnoreSpec
 
         try:
-            self._specs[rel_dir] = GitIgnoreSpec.from_lines(lines)
+            self._specs[rel_dir] = GitIgnoreSpec.from_lines(line for line in lines if line)
         except (ValueError, TypeError):
             return
 
@@ -49,3 +53,20 @@ class IgnoreStack:
             if result is not None:
                 return result
         return False
+
+
+def bounded(line: str) -> str:
+    """`line`, or a pattern matching a superset of it when it holds too many `**` parts.
+
+    `head/**/m1/**/m2/**/tail` becomes `head/**/tail`: the walk then ignores a little more,
+    and sees fewer files rather than wrong ones. A `!` line re-including so much would do
+    the opposite: it is dropped ("" is no pattern).
+    """
+    negated = line.startswith("!")
+    parts = line.removeprefix("!").split("/")
+    stars = [i for i, part in enumerate(parts) if part == "**"]
+    if len(stars) <= MAX_DOUBLE_STARS:
+        return line
+    if negated:
+        return ""
+    return "/".join(parts[: stars[0] + 1] + parts[stars[-1] + 1 :])

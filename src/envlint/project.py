@@ -110,8 +110,9 @@ class Project:
         data: bytes | None = None
         full = self.root / path
         try:
-            if not self._links_out(path):
-                data = read_regular_file(full, MAX_FILE_BYTES + 1)
+            target = self._target(path)
+            if target is not None:
+                data = read_regular_file(target, MAX_FILE_BYTES + 1)
             if data is not None and len(data) > MAX_FILE_BYTES:
                 self.notes.append(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB, skipped")
                 data = None
@@ -122,17 +123,29 @@ class Project:
         self._bytes[path] = data
         return data
 
-    def _links_out(self, path: str) -> bool:
-        """Whether a symlink on the way takes `path`, lexically inside the root, out of it."""
+    def _target(self, path: str) -> Path | None:
+        """What reading `path` opens; None when a symlink on the way leads out of the root.
+
+        A dangling link or a loop is returned as is: reading it fails, and the finding says
+        why. A path that names a place outside (`../Dockerfile` of a compose file) is read."""
+        full = self.root / path
         normal = posixpath.normpath(path)
         if normal.startswith(("/", "../")) or normal == "..":
-            return False  # named outside the root on purpose (a compose `../Dockerfile`)
+            return full
         # git and the walk list no file through a linked directory: only the file itself can
         # be a link there, and an lstat is much cheaper than resolving the whole path.
         listed = normal in self.files.tracked or normal in self.files.untracked
-        if listed and not os.path.islink(self.root / normal):
-            return False
-        return not _inside(self.root, self.root / normal)
+        if listed and not os.path.islink(full):
+            return full
+        try:
+            target = full.resolve(strict=True)
+        except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+            return full
+        try:
+            target.relative_to(self.root.resolve())
+        except ValueError:
+            return None
+        return target
 
     def parse(
         self,
@@ -190,14 +203,6 @@ def is_template(path: str) -> bool:
     """Under a cookiecutter/copier template directory (`{{cookiecutter.project_slug}}/`):
     its files are Jinja sources, not the files they will render to."""
     return "{{" in path and "}}" in path
-
-
-def _inside(root: Path, path: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (OSError, ValueError, RuntimeError):
-        return False
-    return True
 
 
 def parent_dirs(path: str) -> Iterable[str]:
