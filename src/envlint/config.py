@@ -37,7 +37,10 @@ def load_toml(data: bytes) -> dict[str, Any]:
         import tomllib
     else:
         import tomli as tomllib
-    return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+    try:
+        return tomllib.loads(data.decode("utf-8").removeprefix("\ufeff"))
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise ValueError("nested too deeply") from None
 
 
 def find_config(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import subprocess
 import time
 from collections.abc import Iterable, Iterator
@@ -120,10 +119,6 @@ class FileIndex:
         if self.is_ignored(path):
             return IGNORED
         return None
-
-
-class DiscoveryError(Exception):
-    pass
 
 
 def build_index(root: Path, *, use_git: bool = True) -> FileIndex:
@@ -404,10 +399,3 @@ def _disk_venv_kind(abs_path: str) -> str | None:
     if "Lib" in names and os.path.isdir(os.path.join(abs_path, "Lib", "site-packages")):
         marks.add("win-site-packages")
     return venv_kind(marks)
-
-
-def is_symlink(root: Path, rel: str) -> bool:
-    try:
-        return stat.S_ISLNK(os.lstat(root / rel).st_mode)
-    except OSError:
-        return False

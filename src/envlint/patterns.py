@@ -11,7 +11,10 @@ def gitignore_matcher(patterns: Sequence[str]) -> Callable[[str], bool]:
         return lambda _path: False
     from pathspec import GitIgnoreSpec
 
-    spec = GitIgnoreSpec.from_lines(patterns)
+    from envlint.gitignore import bounded
+
+    # The same bound as the walk's .gitignore reading: many `**` make pathspec's regex slow.
+    spec = GitIgnoreSpec.from_lines(p for p in map(bounded, patterns) if p)
     directories: dict[str, bool] = {}
 
     def directory_matches(directory: str) -> bool:

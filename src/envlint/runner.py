@@ -12,7 +12,6 @@ from pathlib import Path
 from envlint.config import Config, build_config, find_config
 from envlint.discover import build_index
 from envlint.engine import run
-from envlint.errors import EnvlintError
 from envlint.model import Finding, Severity
 from envlint.patterns import gitignore_matcher
 from envlint.project import Project
@@ -45,13 +44,7 @@ def lint(
     index = build_index(root, use_git=use_git)
     project = Project(root, index, today or run_date(environ), environ)
     project.notes.extend(index.notes)
-    try:
-        table, source = find_config(root, config_path, project.read_bytes)
-    except RecursionError:  # tomllib recurses into nested arrays and inline tables
-        name = config_path or (
-            "envlint.toml" if project.exists("envlint.toml") else "pyproject.toml"
-        )
-        raise EnvlintError(f"{name}: invalid TOML: nested too deeply") from None
+    table, source = find_config(root, config_path, project.read_bytes)
     config = build_config(table, source, {c: r.options for c, r in rules.items()})
     apply_command_line(config, select, ignore, fail_on)
     project.exclude = gitignore_matcher(config.exclude)
